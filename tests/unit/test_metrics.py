@@ -1,0 +1,48 @@
+"""Quality measures on tiny hand-made cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from compare.nlp.metrics import bcubed, binary_scores, prf, prf_of_sets, spearman
+
+
+def test_prf_counts():
+    result = prf(3, 1, 2)
+    assert result.precision == 0.75
+    assert result.recall == 0.6
+    assert result.f1 == pytest.approx(2 * 0.75 * 0.6 / 1.35)
+
+
+def test_prf_with_nothing_predicted_is_zero_not_an_error():
+    assert prf(0, 0, 5).f1 == 0.0
+
+
+def test_prf_of_sets():
+    assert prf_of_sets({(0, 1), (2, 2)}, {(0, 1)}).precision == 0.5
+
+
+def test_binary_scores():
+    scores = binary_scores([1, 1, 0, 0], [1, 0, 0, 1])
+    assert scores["accuracy"] == 0.5
+    assert scores["f1"] == 0.5
+    assert scores["n"] == 4
+
+
+def test_spearman_handles_ties_and_order():
+    assert spearman([1, 2, 3, 4], [10, 20, 30, 40]) == pytest.approx(1.0)
+    assert spearman([1, 2, 3, 4], [4, 3, 2, 1]) == pytest.approx(-1.0)
+    assert spearman([1, 1, 2, 2], [1, 1, 2, 2]) == pytest.approx(1.0)
+
+
+def test_bcubed_perfect_and_all_in_one():
+    gold = {1: "a", 2: "a", 3: "b", 4: "b"}
+    assert bcubed(gold, gold)["bcubed_f1"] == 1.0
+    lumped = bcubed({k: "x" for k in gold}, gold)
+    assert lumped["bcubed_recall"] == 1.0
+    assert lumped["bcubed_precision"] == 0.5
+
+
+def test_bcubed_needs_the_same_items():
+    with pytest.raises(ValueError):
+        bcubed({1: "a"}, {2: "a"})

@@ -1,0 +1,110 @@
+"""Sentence splitting: news abbreviations, quotations, and exact spans."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from compare.nlp.segment import split_sentences
+
+
+def sentences(paragraph: str) -> list[str]:
+    return [paragraph[start:end] for start, end in split_sentences(paragraph)]
+
+
+def test_it_splits_plain_sentences():
+    assert sentences("Russia is a key ally of Assad. Military support from Moscow has helped him.") == [
+        "Russia is a key ally of Assad.",
+        "Military support from Moscow has helped him.",
+    ]
+
+
+def test_it_does_not_split_after_military_and_political_titles():
+    paragraph = (
+        "Its commander, Maj. Gen. Qassem Soleimani, was blamed. Sen. Jones and Gov. Brown met Dr. Smith."
+    )
+    assert sentences(paragraph) == [
+        "Its commander, Maj. Gen. Qassem Soleimani, was blamed.",
+        "Sen. Jones and Gov. Brown met Dr. Smith.",
+    ]
+
+
+def test_it_keeps_initialisms_inside_a_sentence_but_splits_after_them_at_a_sentence_end():
+    assert sentences("U.S. President Donald Trump spoke. He moved to the U.S. He liked it.") == [
+        "U.S. President Donald Trump spoke.",
+        "He moved to the U.S.",
+        "He liked it.",
+    ]
+
+
+def test_it_keeps_abbreviations_before_numbers():
+    assert sentences("The talks began on Jan. 5 in Geneva. No. 10 said nothing.") == [
+        "The talks began on Jan. 5 in Geneva.",
+        "No. 10 said nothing.",
+    ]
+
+
+def test_a_quotation_spanning_sentences_stays_one_sentence():
+    assert sentences('"We will leave. We are done," he said. Then he left.') == [
+        '"We will leave. We are done," he said.',
+        "Then he left.",
+    ]
+
+
+def test_a_curly_quotation_spanning_three_sentences_stays_one_sentence():
+    paragraph = "“I am here. I will stay. Nobody can make me go,” she said. Then more."
+    assert sentences(paragraph) == [
+        "“I am here. I will stay. Nobody can make me go,” she said.",
+        "Then more.",
+    ]
+
+
+def test_an_unclosed_quotation_does_not_swallow_the_paragraph():
+    assert sentences("“This quote never closes. It goes on. And on.") == [
+        "“This quote never closes.",
+        "It goes on.",
+        "And on.",
+    ]
+
+
+def test_a_sentence_after_an_exclamation_in_quotes_continues_in_lower_case():
+    assert sentences('"We are done!" he said. It was over.') == ['"We are done!" he said.', "It was over."]
+
+
+def test_a_headline_without_final_punctuation_is_one_sentence():
+    assert sentences("Putin Meets Assad, Says 'Foreign Armed Forces Will Start Leaving Syria'") == [
+        "Putin Meets Assad, Says 'Foreign Armed Forces Will Start Leaving Syria'"
+    ]
+
+
+def test_a_blank_paragraph_has_no_sentences():
+    assert split_sentences("   ") == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=300))
+def test_spans_are_stripped_ordered_and_cover_every_visible_character(paragraph: str):
+    spans = split_sentences(paragraph)
+    for (_, end), (next_start, _) in zip(spans, spans[1:], strict=False):
+        assert end <= next_start
+    for start, end in spans:
+        piece = paragraph[start:end]
+        assert piece and piece == piece.strip()
+    covered = "".join(paragraph[start:end] for start, end in spans)
+    assert "".join(covered.split()) == "".join(paragraph.split())
+
+
+def test_a_very_long_paragraph_is_split_in_chunks_without_losing_a_sentence():
+    paragraph = " ".join(f"Talks resumed in Sochi on day {i}." for i in range(400))
+    assert sentences(paragraph) == [f"Talks resumed in Sochi on day {i}." for i in range(400)]
+
+
+def test_it_gives_the_same_sentences_when_threads_segment_at_once():
+    paragraphs = [
+        f"Talks resumed in Sochi on day {i}. Dr. Smith met Gen. Jones there. It ended." for i in range(40)
+    ]
+    expected = [split_sentences(p) for p in paragraphs]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(split_sentences, paragraphs)) == expected
