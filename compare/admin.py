@@ -1,0 +1,78 @@
+from django.contrib import admin
+
+from .models import Article, Correction, Fact, Link, Outlet, Removal, Sentence, Story, TextOverride
+
+
+class SentenceInline(admin.TabularInline):
+    model = Sentence
+    fields = ("index", "paragraph", "kind", "text", "start", "end")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+class RemovalInline(admin.TabularInline):
+    model = Removal
+    fields = ("position", "reason", "text")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Outlet)
+class OutletAdmin(admin.ModelAdmin):
+    search_fields = ("name",)
+
+
+@admin.register(Story)
+class StoryAdmin(admin.ModelAdmin):
+    list_display = ("id", "title", "updated_at")
+    search_fields = ("title",)
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ("id", "title", "outlet", "story", "status", "published")
+    list_filter = ("status", "outlet")
+    search_fields = ("title", "cleaned_text")
+    readonly_fields = ("content_hash", "created_at", "updated_at")
+    inlines = [SentenceInline, RemovalInline]
+
+
+@admin.register(Sentence)
+class SentenceAdmin(admin.ModelAdmin):
+    list_display = ("id", "article", "index", "kind", "text")
+    list_filter = ("kind",)
+    search_fields = ("text",)
+
+
+@admin.register(Removal)
+class RemovalAdmin(admin.ModelAdmin):
+    list_display = ("id", "article", "reason", "text")
+    list_filter = ("reason",)
+
+
+@admin.register(Link)
+class LinkAdmin(admin.ModelAdmin):
+    list_display = ("id", "story", "kind", "score", "origin", "verdict")
+    list_filter = ("kind", "origin", "verdict")
+    raw_id_fields = ("a", "b")
+
+
+@admin.register(Fact)
+class FactAdmin(admin.ModelAdmin):
+    list_display = ("id", "story", "number", "kind", "outlet_count")
+    list_filter = ("kind",)
+
+
+@admin.register(TextOverride)
+class TextOverrideAdmin(admin.ModelAdmin):
+    list_display = ("id", "article", "action", "user", "created_at")
+    list_filter = ("action",)
+
+
+@admin.register(Correction)
+class CorrectionAdmin(admin.ModelAdmin):
+    list_display = ("id", "story", "action", "user", "created_at")
+    list_filter = ("action",)
+    readonly_fields = ("story", "user", "action", "detail", "created_at")

@@ -1,0 +1,228 @@
+"""Ingest service: store what an editor submitted, then clean, split and embed it.
+
+The raw text is saved before anything else happens, so a crash or a bug in
+processing never loses what was received; a failure leaves the article visibly
+``failed`` with a message, ready to be retried.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+from django.db import transaction
+
+from compare.encoding import get_encoder
+from compare.models import Article, Outlet, Removal, Sentence, Story
+from compare.nlp.embedding import Encoder, text_hash
+from compare.nlp.normalize import normalize_text
+from compare.nlp.pipeline import process_text
+
+logger = logging.getLogger(__name__)
+
+MAX_TEXT_CHARS = 1_000_000
+
+
+class IngestError(ValueError):
+    """Input we refuse; the message is written for the editor."""
+
+
+@dataclass(frozen=True)
+class ArticleInput:
+    """One article as submitted: text, or HTML with the text extracted from it."""
+
+    text: str
+    outlet: str
+    title: str = ""
+    url: str = ""
+    published: datetime | None = None
+    html: str = ""
+    source_name: str = ""
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    article: Article
+    created: bool
+    # Set when the same text was already stored: the editor is sent there instead.
+    duplicate_of: Article | None = None
+
+
+def content_hash(text: str) -> str:
+    """Hash of the text with case and spacing folded, so a re-paste is recognised."""
+    folded = re.sub(r"\s+", " ", normalize_text(text)).strip().casefold()
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+def find_duplicate(text: str) -> Article | None:
+    return Article.objects.filter(content_hash=content_hash(text)).order_by("id").first()
+
+
+def validate_input(data: ArticleInput) -> None:
+    if not data.text or not data.text.strip():
+        raise IngestError("The article has no text.")
+    if len(data.text) > MAX_TEXT_CHARS:
+        raise IngestError(
+            f"The article is too long ({len(data.text):,} characters; the limit is {MAX_TEXT_CHARS:,})."
+        )
+    if not data.outlet.strip():
+        raise IngestError("Say which outlet published the article.")
+    # A cheap pass without the model: text that is nothing but page furniture is
+    # refused before it is stored (the model can only remove more).
+    if not process_text(data.text).sentences:
+        raise IngestError("No sentences were found in the text once page furniture was removed.")
+
+
+def store_article(
+    data: ArticleInput, story: Story | None = None, placed_by_editor: bool = False
+) -> IngestResult:
+    """Save the article exactly as received (status pending), unless it is a duplicate."""
+    validate_input(data)
+    existing = find_duplicate(data.text)
+    if existing is not None:
+        return IngestResult(article=existing, created=False, duplicate_of=existing)
+    outlet, _ = Outlet.objects.get_or_create(name=data.outlet.strip()[:200])
+    article = Article.objects.create(
+        story=story,
+        outlet=outlet,
+        title=data.title.strip()[:500],
+        url=data.url.strip(),
+        published=data.published,
+        source_name=data.source_name[:300],
+        raw_text=data.text,
+        raw_html=data.html,
+        content_hash=content_hash(data.text),
+        placed_by_editor=placed_by_editor,
+    )
+    return IngestResult(article=article, created=True)
+
+
+def near_duplicates(article: Article, threshold: float = 0.6) -> list[tuple[Article, float]]:
+    """Other articles that share most of this one's sentences word for word (wire copy).
+
+    Returns:
+        (article, share of this article's sentences found in it), largest share first.
+    """
+    hashes = set(article.sentences.values_list("text_hash", flat=True))
+    if not hashes:
+        return []
+    counts: dict[int, set[str]] = {}
+    rows = Sentence.objects.filter(text_hash__in=list(hashes)[:900]).exclude(article=article)
+    for other_id, key in rows.values_list("article_id", "text_hash"):
+        counts.setdefault(other_id, set()).add(key)
+    shares = {
+        pk: len(keys) / len(hashes) for pk, keys in counts.items() if len(keys) / len(hashes) >= threshold
+    }
+    others = Article.objects.select_related("outlet").in_bulk(list(shares))
+    return sorted(((others[pk], share) for pk, share in shares.items()), key=lambda item: -item[1])
+
+
+def _stored_embeddings(hashes: list[str]) -> dict[str, bytes]:
+    """Embeddings already in the database for these texts: never encode a sentence twice."""
+    found: dict[str, bytes] = {}
+    unique = sorted(set(hashes))
+    for i in range(0, len(unique), 500):  # SQLite allows ~1000 parameters per query
+        rows = Sentence.objects.filter(text_hash__in=unique[i : i + 500]).exclude(embedding=None)
+        for text_key, blob in rows.values_list("text_hash", "embedding"):
+            found.setdefault(text_key, bytes(blob))
+    return found
+
+
+def embed_texts(texts: list[str], encoder: Encoder) -> list[bytes]:
+    """float32 little-endian bytes per text, reusing stored embeddings."""
+    hashes = [text_hash(t) for t in texts]
+    known = _stored_embeddings(hashes)
+    missing = [t for t, h in zip(texts, hashes) if h not in known]
+    if missing:
+        vectors = encoder.encode(missing)
+        for text, vector in zip(missing, vectors):
+            known[text_hash(text)] = np.asarray(vector, dtype="<f4").tobytes()
+    return [known[h] for h in hashes]
+
+
+def process_article(article: Article, encoder: Encoder | None = None) -> Article:
+    """Clean, split and embed an article; on failure mark it failed and keep the raw text."""
+    encoder = encoder or get_encoder()
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.PROCESSING, error="")
+    try:
+        overrides = list(article.overrides.values_list("action", "text"))
+        processed = process_text(
+            article.raw_text,
+            encoder=encoder,
+            title=article.title or None,
+            keep_blocks=[text for action, text in overrides if action == "keep"],
+            drop_texts=[text for action, text in overrides if action == "drop"],
+        )
+        if not processed.sentences:
+            raise IngestError("No sentences were found in the text once page furniture was removed.")
+        blobs = embed_texts([s.text for s in processed.sentences], encoder)
+    except Exception as exc:  # noqa: BLE001 - any failure must leave a visible, retryable state
+        logger.exception("processing article %s failed", article.pk)
+        message = (
+            str(exc)
+            if isinstance(exc, IngestError)
+            else f"Processing failed: {exc.__class__.__name__}: {exc}"
+        )
+        Article.objects.filter(pk=article.pk).update(status=Article.Status.FAILED, error=message)
+        article.refresh_from_db()
+        return article
+    with transaction.atomic():
+        article.sentences.all().delete()
+        article.removals.all().delete()
+        Sentence.objects.bulk_create(
+            Sentence(
+                article=article,
+                index=s.index,
+                paragraph=s.paragraph,
+                start=s.start,
+                end=s.end,
+                text=s.text,
+                kind=s.kind,
+                text_hash=text_hash(s.text),
+                embedding=blob,
+            )
+            for s, blob in zip(processed.sentences, blobs)
+        )
+        Removal.objects.bulk_create(
+            Removal(article=article, position=r.block, start=r.start, end=r.end, text=r.text, reason=r.reason)
+            for r in processed.removed
+        )
+        article.cleaned_text = processed.cleaned_text
+        if not article.title:
+            article.title = processed.title[:500]
+        article.status = Article.Status.DONE
+        article.error = ""
+        article.save(update_fields=["cleaned_text", "title", "status", "error", "updated_at"])
+    return article
+
+
+def ingest(
+    data: ArticleInput,
+    *,
+    story: Story | None = None,
+    new_story: bool = False,
+    encoder: Encoder | None = None,
+) -> IngestResult:
+    """Store, process and place one article: the whole path an upload or import takes.
+
+    Args:
+        data: the article as submitted.
+        story: put it in this story (an editor's choice, never moved by re-clustering).
+        new_story: start a new story with it.
+        encoder: defaults to the process-wide model.
+    Returns:
+        The stored article (or the existing one, for a duplicate).
+    """
+    from compare.assignment import place_article
+
+    result = store_article(data, story=story, placed_by_editor=story is not None or new_story)
+    if not result.created:
+        return result
+    article = process_article(result.article, encoder=encoder)
+    if article.status == Article.Status.DONE:
+        place_article(article, story=story, new_story=new_story, encoder=encoder)
+    return IngestResult(article=article, created=True)

@@ -1,0 +1,217 @@
+"""Outlets, stories, articles, sentences, and what the machine (or an editor) made of them."""
+
+from __future__ import annotations
+
+import numpy as np
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from compare.nlp.cleaning import REASONS
+
+
+class Outlet(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Story(models.Model):
+    title = models.CharField(max_length=500)
+    # An editor's title is never replaced by the machine's choice.
+    title_set_by_editor = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # The story's running representation for online assignment (see compare/nlp/clustering.py).
+    profile_vector = models.BinaryField(null=True, blank=True, editable=False)
+    profile_state = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name_plural = "stories"
+
+    def __str__(self) -> str:
+        return self.title or f"Story {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("compare:story-detail", args=[self.pk])
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be processed"
+        PROCESSING = "processing", "Processing"
+        DONE = "done", "Processed"
+        FAILED = "failed", "Failed"
+
+    story = models.ForeignKey(
+        Story, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="articles")
+    title = models.CharField(max_length=500, blank=True)
+    url = models.URLField(max_length=2000, blank=True)
+    published = models.DateTimeField(null=True, blank=True)
+    source_name = models.CharField(max_length=300, blank=True, help_text="File name or URL it came from")
+    # Exactly as received: never altered, so nothing an outlet wrote is ever lost.
+    raw_text = models.TextField()
+    raw_html = models.TextField(blank=True)
+    cleaned_text = models.TextField(blank=True)
+    # sha256 of the normalised raw text: finds an article submitted twice.
+    content_hash = models.CharField(max_length=64, db_index=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    error = models.TextField(blank=True)
+    # Set when an editor chose or moved the story: re-clustering must not move it.
+    placed_by_editor = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["published", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.outlet}: {self.title or '(untitled)'}"
+
+
+class Sentence(models.Model):
+    class Kind(models.TextChoices):
+        HEADLINE = "headline", "Headline"
+        STANDFIRST = "standfirst", "Standfirst"
+        HEADING = "heading", "Crosshead"
+        BODY = "body", "Body"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sentences")
+    index = models.PositiveIntegerField()
+    paragraph = models.PositiveIntegerField()
+    start = models.PositiveIntegerField(help_text="Offset in the article's cleaned text")
+    end = models.PositiveIntegerField()
+    text = models.TextField()
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.BODY)
+    text_hash = models.CharField(max_length=40, db_index=True)
+    # float32 little-endian, unit length; see vector().
+    embedding = models.BinaryField(null=True, blank=True, editable=False)
+    # Every sentence of an aligned article belongs to exactly one fact of its story.
+    fact = models.ForeignKey(
+        "Fact", null=True, blank=True, on_delete=models.SET_NULL, related_name="sentences"
+    )
+
+    class Meta:
+        ordering = ["article", "index"]
+        constraints = [models.UniqueConstraint(fields=["article", "index"], name="sentence_order_unique")]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    def vector(self) -> np.ndarray | None:
+        if self.embedding is None:
+            return None
+        return np.frombuffer(bytes(self.embedding), dtype="<f4")
+
+
+class Removal(models.Model):
+    """A block that cleaning removed from an article, kept so an editor can see or restore it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="removals")
+    position = models.PositiveIntegerField(help_text="Block number in the normalised text")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.TextField()
+    reason = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["article", "position", "start"]
+
+    def __str__(self) -> str:
+        return f"{self.reason}: {self.text[:60]}"
+
+    @property
+    def reason_label(self) -> str:
+        return REASONS.get(self.reason, self.reason.replace("-", " ").capitalize())
+
+
+class Fact(models.Model):
+    """A group of sentences from a story's articles that report the same thing."""
+
+    class Kind(models.TextChoices):
+        SHARED = "shared", "Shared"
+        PARTIAL = "partial", "Partly shared"
+        UNIQUE = "unique", "Reported alone"
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="facts")
+    number = models.PositiveIntegerField(help_text="Order of the fact within the story")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    outlet_count = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["story", "number"]
+
+
+class Link(models.Model):
+    """Two sentences of different articles that report the same fact, fully or in part."""
+
+    class Kind(models.TextChoices):
+        SAME = "same", "Same fact"
+        PARTIAL = "partial", "Part of the fact"
+
+    class Origin(models.TextChoices):
+        MACHINE = "machine", "Machine"
+        EDITOR = "editor", "Editor"
+
+    class Verdict(models.TextChoices):
+        NONE = "", "Not reviewed"
+        CONFIRMED = "confirmed", "Confirmed"
+        REJECTED = "rejected", "Rejected"
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="links")
+    a = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="links_as_a")
+    b = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="links_as_b")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    score = models.FloatField(default=0.0)
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.MACHINE)
+    verdict = models.CharField(max_length=10, choices=Verdict.choices, default=Verdict.NONE, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["a", "b"], name="link_pair_unique")]
+
+
+class TextOverride(models.Model):
+    """An editor's word on cleaning: keep a block the machine removed, or drop a sentence it kept."""
+
+    class Action(models.TextChoices):
+        KEEP = "keep", "Restored"
+        DROP = "drop", "Marked as page furniture"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="overrides")
+    text = models.TextField()
+    action = models.CharField(max_length=4, choices=Action.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["article", "created_at"]
+
+
+class Correction(models.Model):
+    """The audit trail: who corrected what, and when."""
+
+    story = models.ForeignKey(
+        Story, null=True, blank=True, on_delete=models.SET_NULL, related_name="corrections"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    action = models.CharField(max_length=40)
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.action} by {self.user} at {self.created_at:%Y-%m-%d %H:%M}"

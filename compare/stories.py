@@ -1,0 +1,96 @@
+"""Story service: which story an article belongs to, and the story as data.
+
+Joins the ORM with the pure alignment and clustering code; views, commands and
+the export all go through here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch
+
+from compare.models import Fact, Link, Removal, Sentence, Story
+
+SCHEMA = "story-comparison/1"
+
+
+def story_articles(story: Story):
+    """The story's articles with their sentences and removals, in a fixed number of queries."""
+    return (
+        story.articles.select_related("outlet")
+        .prefetch_related(
+            Prefetch("sentences", queryset=Sentence.objects.order_by("index").defer("embedding")),
+            Prefetch("removals", queryset=Removal.objects.order_by("position", "start")),
+        )
+        .order_by("published", "created_at", "id")
+    )
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def story_comparison(story: Story) -> dict[str, Any]:
+    """The story in the ``story-comparison/1`` JSON schema."""
+    articles = list(story_articles(story))
+    facts = list(Fact.objects.filter(story=story).order_by("number"))
+    fact_by_id = {fact.pk: fact for fact in facts}
+    members: dict[int, list[dict[str, int]]] = {fact.pk: [] for fact in facts}
+    outlets: dict[int, list[str]] = {fact.pk: [] for fact in facts}
+    out_articles = []
+    for article in articles:
+        sentences = []
+        for sentence in article.sentences.all():
+            fact_id = sentence.fact_id
+            if fact_id in members:
+                members[fact_id].append({"article": article.pk, "sentence": sentence.index})
+                if article.outlet.name not in outlets[fact_id]:
+                    outlets[fact_id].append(article.outlet.name)
+            fact = fact_by_id.get(fact_id)
+            sentences.append(
+                {
+                    "index": sentence.index,
+                    "text": sentence.text,
+                    "paragraph": sentence.paragraph,
+                    "kind": sentence.kind,
+                    "unique": bool(fact and fact.kind == Fact.Kind.UNIQUE),
+                    "fact": fact.number if fact else None,
+                }
+            )
+        out_articles.append(
+            {
+                "id": article.pk,
+                "outlet": article.outlet.name,
+                "title": article.title,
+                "url": article.url or None,
+                "published": _iso(article.published),
+                "status": article.status,
+                "sentences": sentences,
+                "removed": [{"text": r.text, "reason": r.reason} for r in article.removals.all()],
+            }
+        )
+    links = (
+        Link.objects.filter(story=story)
+        .exclude(verdict=Link.Verdict.REJECTED)
+        .select_related("a", "b")
+        .order_by("a__article_id", "a__index", "b__article_id", "b__index")
+    )
+    return {
+        "schema": SCHEMA,
+        "story": {"id": story.pk, "title": story.title},
+        "articles": out_articles,
+        "facts": [
+            {"id": fact.number, "kind": fact.kind, "outlets": outlets[fact.pk], "members": members[fact.pk]}
+            for fact in facts
+        ],
+        "links": [
+            {
+                "a": {"article": link.a.article_id, "sentence": link.a.index},
+                "b": {"article": link.b.article_id, "sentence": link.b.index},
+                "kind": link.kind,
+                "score": round(link.score, 4),
+            }
+            for link in links
+        ],
+    }

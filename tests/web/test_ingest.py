@@ -1,0 +1,86 @@
+"""The ingest service on a real database."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from compare.ingest import ArticleInput, IngestError, content_hash, ingest, store_article
+from compare.models import Article, Outlet, Sentence
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_stores_cleans_splits_and_embeds_an_article(article_input):
+    result = ingest(article_input)
+    article = result.article
+    assert result.created
+    assert article.status == Article.Status.DONE
+    assert article.raw_text == article_input.text
+    assert article.title == "Storm closes harbour in Valletta"
+    assert article.story is not None
+    texts = [s.text for s in article.sentences.order_by("index")]
+    assert "Ferries to Gozo were cancelled until Wednesday morning." in texts
+    assert "Share this article" not in texts
+    assert article.removals.filter(text="Share this article").exists()
+    first = article.sentences.order_by("index").first()
+    assert article.cleaned_text[first.start : first.end] == first.text
+    vector = first.vector()
+    assert vector.shape == (384,)
+    assert np.isclose(np.linalg.norm(vector), 1.0, atol=1e-4)
+
+
+def test_it_keeps_the_raw_text_exactly_as_received():
+    raw = "  Crème brûlée wins\r\n\r\nThe jury  praised   the crème brûlée on Monday.\u00a0\r\n"
+    article = ingest(ArticleInput(text=raw, outlet="Le Monde")).article
+    assert article.raw_text == raw
+
+
+def test_it_returns_the_existing_article_for_a_duplicate(article_input):
+    first = ingest(article_input).article
+    again = ingest(ArticleInput(text=article_input.text.upper().replace("\n", "\n\n"), outlet="Other"))
+    assert not again.created
+    assert again.duplicate_of == first
+    assert Article.objects.count() == 1
+
+
+def test_it_refuses_empty_text():
+    with pytest.raises(IngestError, match="no text"):
+        store_article(ArticleInput(text=" \n ", outlet="X"))
+    assert not Article.objects.exists()
+
+
+def test_it_refuses_text_that_is_only_page_furniture():
+    with pytest.raises(IngestError, match="No sentences"):
+        ingest(ArticleInput(text="Share this article\n\nSubscribe now", outlet="X"))
+    assert not Article.objects.exists()
+
+
+def test_a_processing_failure_leaves_the_article_failed_with_its_raw_text(article_input, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("encoder exploded")
+
+    monkeypatch.setattr("compare.ingest.embed_texts", broken)
+    article = ingest(article_input).article
+    assert article.status == Article.Status.FAILED
+    assert "encoder exploded" in article.error
+    assert article.raw_text == article_input.text
+    assert not article.sentences.exists()
+
+
+def test_it_reuses_stored_embeddings_for_identical_sentences(article_input, hashing_encoder):
+    ingest(article_input)
+    misses = hashing_encoder.misses
+    ingest(ArticleInput(text=article_input.text + "\nA new closing line appears here.", outlet="Other"))
+    assert hashing_encoder.misses - misses <= 3
+
+
+def test_content_hash_ignores_case_and_spacing():
+    assert content_hash("A  b\n\nC") == content_hash("a b c")
+
+
+def test_outlets_are_shared_by_name(article_input):
+    ingest(article_input)
+    ingest(ArticleInput(text="Another storm hit Malta today. Ferries stopped.", outlet="Times of Malta"))
+    assert Outlet.objects.count() == 1
+    assert Sentence.objects.values("article").distinct().count() == 2

@@ -1,0 +1,63 @@
+"""The seed story with the real model: every sentence once, no page furniture."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from compare.models import Story
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+FURNITURE = [
+    "2 min read",
+    "Send in e-mail",
+    "Credit: Mikhail Klimentyev/AP",
+    ">> Russia's covert mission",
+    "contributed to this report",
+    "Click the alert icon",
+    "Automatic approval of subscriber comments",
+    "Subscribe today",
+    "LOG IN",
+    "Claris Harbon",
+    "Women's Rights Lawyer",
+    "Little Muslim Village",
+    "Shmutz",
+    "RRR",
+    "Yair Lapid",
+    "Lake Kinneret",
+]
+
+
+@pytest.fixture
+def seed_export(use_real_model) -> dict:
+    call_command("load_seeds", stdout=StringIO())
+    out = StringIO()
+    call_command("export_story", str(Story.objects.get().pk), "--format", "json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_the_seed_export_keeps_every_sentence_exactly_once(seed_export):
+    by_outlet = {a["outlet"]: [s["text"] for s in a["sentences"]] for a in seed_export["articles"]}
+    new_arab, haaretz = by_outlet["The New Arab"], by_outlet["Haaretz"]
+    assert max(Counter(new_arab).values()) == 1
+    assert max(Counter(haaretz).values()) == 1
+    assert any("Moscow has also cemented a military presence in Syria" in s for s in new_arab)
+    assert any("CNN report quoting Syria's state news agency" in s for s in new_arab)
+    assert sum("shakes hands with Syrian President" in s for s in haaretz) == 1
+    assert any("Sayyed Hassan Nasrallah" in s for s in haaretz)
+    assert any("Maj. Gen. Qassem Soleimani" in s for s in haaretz)
+    assert len(new_arab) == 15  # headline, standfirst, lead and 12 body sentences
+    assert len(haaretz) >= 20
+
+
+def test_the_seed_export_has_none_of_the_page_furniture(seed_export):
+    text = "\n".join(s["text"] for a in seed_export["articles"] for s in a["sentences"])
+    for furniture in FURNITURE:
+        assert furniture not in text, furniture
+    removed = [r["text"] for a in seed_export["articles"] for r in a["removed"]]
+    assert any("Subscribe today" in r for r in removed)
