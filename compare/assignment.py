@@ -1,0 +1,265 @@
+"""Story assignment service: every new article finds its story, and editors can fix it.
+
+The pure engine (``compare.nlp.clustering``) scores an article against the
+active stories' running centroids. This module keeps that index in step with
+the database: each story stores its state (vector sum, entity counts, dates),
+and the in-process index reloads only stories changed since its last look, so
+a decision costs one small query plus one vectorised pass over the stories.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+import numpy as np
+from django.db import transaction
+from django.utils import timezone
+
+from compare.alignment import align_story, drop_article_links, regroup_facts
+from compare.encoding import get_encoder
+from compare.models import Article, Sentence, Story
+from compare.nlp.clustering import (
+    ArticleProfile,
+    Assignment,
+    StoryIndex,
+    StoryState,
+    assign,
+    build_profile,
+    central_title,
+    default_params,
+)
+from compare.nlp.embedding import Encoder
+
+SYNC_MARGIN = timedelta(seconds=120)
+_lock = threading.Lock()
+_index: StoryIndex | None = None
+_synced_at: datetime | None = None
+
+
+def reset_index() -> None:
+    """Forget the in-process index (tests, and ``evaluate`` on its isolated database)."""
+    global _index, _synced_at
+    with _lock:
+        _index, _synced_at = None, None
+
+
+def _story_state(story: Story) -> StoryState | None:
+    if not story.profile_vector or not story.profile_state.get("count"):
+        return None
+    return StoryState.from_json(story.profile_state, bytes(story.profile_vector))
+
+
+def story_index() -> StoryIndex:
+    """The index of active stories, brought up to date with the database."""
+    global _index, _synced_at
+    with _lock:
+        now = timezone.now()
+        if _index is None:
+            _index = StoryIndex(params=default_params())
+            changed = Story.objects.all()
+        else:
+            # The margin catches stories written by transactions that began
+            # before the last look but committed after it (other workers).
+            changed = Story.objects.filter(updated_at__gte=_synced_at - SYNC_MARGIN)
+        for story in changed.only("id", "profile_vector", "profile_state"):
+            state = _story_state(story)
+            if story.pk in _index:
+                _index.drop(story.pk)
+            if state is not None:
+                _index.add_story(story.pk, state)
+        _synced_at = now
+        return _index
+
+
+def _forget(story_id: int) -> None:
+    with _lock:
+        if _index is not None and story_id in _index:
+            _index.drop(story_id)
+
+
+def profile_of(article: Article, encoder: Encoder | None = None) -> ArticleProfile:
+    """The article's profile from its stored sentence embeddings (the title is encoded if new)."""
+    from compare.ingest import embed_texts
+
+    sentences = list(article.sentences.order_by("index").only("text", "embedding", "kind"))
+    title = article.title or (sentences[0].text if sentences else "")
+    title_row = np.frombuffer(embed_texts([title], encoder or get_encoder())[0], dtype="<f4")
+    rows = [title_row] + [s.vector() for s in sentences]
+    return build_profile(title, [s.text for s in sentences], np.stack(rows), article.published)
+
+
+def suggest(article: Article, encoder: Encoder | None = None) -> Assignment:
+    """The best stories for an article (best first) and the machine's decision."""
+    profile = profile_of(article, encoder)
+    index = story_index()
+    if article.story_id and article.story_id in index:
+        # Judge the article against its story as it would be without it.
+        index.remove_article(article.story_id, profile)
+        try:
+            return assign(profile, index)
+        finally:
+            if article.story_id in index:
+                index.update(article.story_id, profile)
+            else:  # it was the story's only article
+                index.add_story(article.story_id, StoryState.from_profile(profile))
+    return assign(profile, index)
+
+
+def _save_state(story: Story, state: StoryState | None) -> None:
+    story.profile_vector = state.vector_bytes() if state else None
+    story.profile_state = state.to_json() if state else {}
+    story.save(update_fields=["profile_vector", "profile_state", "updated_at"])
+
+
+def _add(story: Story, profile: ArticleProfile) -> None:
+    state = _story_state(story)
+    if state is None:
+        state = StoryState.from_profile(profile)
+    else:
+        state.add(profile)
+    _save_state(story, state)
+
+
+def _remove(story: Story, profile: ArticleProfile) -> None:
+    state = _story_state(story)
+    if state is not None:
+        state.remove(profile)
+        _save_state(story, state if state.count else None)
+
+
+def replace_profile(story: Story, old: ArticleProfile | None, new: ArticleProfile) -> None:
+    """An article of the story changed its text: swap its part of the story's profile."""
+    story = Story.objects.select_for_update().get(pk=story.pk)
+    if old is not None:
+        _remove(story, old)
+        story.refresh_from_db(fields=["profile_vector", "profile_state"])
+    _add(story, new)
+
+
+def refresh_title(story: Story, encoder: Encoder | None = None) -> None:
+    """Give the story its most central headline, unless an editor named it."""
+    if story.title_set_by_editor:
+        return
+    from compare.ingest import embed_texts
+
+    titles = [
+        t for t in story.articles.filter(status=Article.Status.DONE).values_list("title", flat=True) if t
+    ]
+    if not titles:
+        return
+    vectors = np.stack([np.frombuffer(b, dtype="<f4") for b in embed_texts(titles, encoder or get_encoder())])
+    title = central_title(titles, vectors)
+    if title and title != story.title:
+        story.title = title[:500]
+        story.save(update_fields=["title", "updated_at"])
+
+
+@transaction.atomic
+def join_story(article: Article, story: Story, encoder: Encoder | None = None) -> Story:
+    """Put a processed article in a story, update the story's profile and align the new pairs."""
+    story = Story.objects.select_for_update().get(pk=story.pk)
+    article.story = story
+    article.save(update_fields=["story", "placed_by_editor", "updated_at"])
+    _add(story, profile_of(article, encoder))
+    refresh_title(story, encoder)
+    align_story(story)
+    return story
+
+
+def assign_story(article: Article, encoder: Encoder | None = None) -> Story:
+    """Automatic placement: the story the engine picks, or a new one."""
+    decision = suggest(article, encoder)
+    story = Story.objects.filter(pk=decision.story).first() if decision.story is not None else None
+    if decision.story is not None and story is None:
+        _forget(decision.story)  # deleted by another process since the index last looked
+    if story is None:
+        story = Story.objects.create(title=(article.title or "Untitled story")[:500])
+    return join_story(article, story, encoder)
+
+
+@transaction.atomic
+def move_article(
+    article: Article, target: Story, *, by_editor: bool = True, encoder: Encoder | None = None
+) -> Story:
+    """Move an article to another story; both stories are re-aligned where they changed."""
+    source = article.story
+    if source is not None and source.pk == target.pk:
+        return target
+    if source is not None:
+        source = Story.objects.select_for_update().get(pk=source.pk)
+        _remove(source, profile_of(article, encoder))
+        drop_article_links(source, article.pk)
+        Sentence.objects.filter(article=article).update(fact=None)
+    article.placed_by_editor = by_editor or article.placed_by_editor
+    story = join_story(article, target, encoder)
+    if source is not None:
+        if source.articles.exists():
+            regroup_facts(source)
+            refresh_title(source, encoder)
+        else:
+            _forget(source.pk)
+            source.delete()
+    return story
+
+
+@transaction.atomic
+def merge_stories(target: Story, other: Story, encoder: Encoder | None = None) -> Story:
+    """Fold ``other`` into ``target``: its articles move (editor links between them are kept)."""
+    if target.pk == other.pk:
+        return target
+    for article in list(other.articles.order_by("id")):
+        Sentence.objects.filter(article=article).update(fact=None)
+        article.story = target
+        article.placed_by_editor = True
+        article.save(update_fields=["story", "placed_by_editor", "updated_at"])
+        _add(target, profile_of(article, encoder))
+    # Links inside the merged story stay valid: re-home them instead of recomputing.
+    other.links.update(story=target)
+    _forget(other.pk)
+    other.delete()
+    refresh_title(target, encoder)
+    align_story(target)
+    return target
+
+
+@transaction.atomic
+def split_articles(articles: Iterable[Article], title: str = "", encoder: Encoder | None = None) -> Story:
+    """Move these articles out of their story into a new one."""
+    articles = list(articles)
+    story = Story.objects.create(
+        title=(title or articles[0].title or "Untitled story")[:500], title_set_by_editor=bool(title)
+    )
+    for article in articles:
+        move_article(article, story, encoder=encoder)
+    return story
+
+
+def rename_story(story: Story, title: str) -> Story:
+    story.title = title.strip()[:500]
+    story.title_set_by_editor = True
+    story.save(update_fields=["title", "title_set_by_editor", "updated_at"])
+    return story
+
+
+def place_article(
+    article: Article, *, story: Story | None = None, new_story: bool = False, encoder: Encoder | None = None
+) -> Story:
+    """Put a freshly processed article where the editor said, or where the engine decides."""
+    if story is not None:
+        return join_story(article, story, encoder)
+    if new_story:
+        return join_story(
+            article, Story.objects.create(title=(article.title or "Untitled story")[:500]), encoder
+        )
+    return assign_story(article, encoder)
+
+
+def suggest_for_sentences(
+    title: str, texts: list[str], vectors: np.ndarray, published: datetime | None, title_vector: np.ndarray
+) -> Assignment:
+    """Candidate stories for an article not stored yet (the upload preview)."""
+    rows = np.vstack([title_vector[None, :], vectors]) if len(vectors) else title_vector[None, :]
+    profile = build_profile(title, texts, rows, published)
+    return assign(profile, story_index())

@@ -1,0 +1,69 @@
+"""manage.py evaluate pairs|alignment|clustering --data FILE [--json]
+
+Runs the same code the app runs on a public evaluation file and prints the
+scores. It never reads or writes the app's own stories.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from compare.encoding import get_encoder
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise CommandError(f"Cannot read {path}: {exc.strerror or exc}") from None
+    records = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise CommandError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
+    if not records:
+        raise CommandError(f"{path} holds no records")
+    return records
+
+
+class Command(BaseCommand):
+    help = "Measure pair classification, sentence alignment or story clustering on a JSON Lines file."
+
+    def add_arguments(self, parser):
+        parser.add_argument("task", choices=["pairs", "alignment", "clustering"])
+        parser.add_argument("--data", required=True, type=Path, help="a file in the eval-data formats")
+        parser.add_argument(
+            "--json", dest="as_json", action="store_true", help="print one JSON object on the last line"
+        )
+
+    def handle(self, *args, task: str, data: Path, as_json: bool, **options):
+        records = read_jsonl(data)
+        encoder = get_encoder()
+        try:
+            if task == "pairs":
+                from compare.nlp.evaluation import evaluate_pairs
+
+                scores = evaluate_pairs(records, encoder)
+            elif task == "alignment":
+                from compare.nlp.evaluation import evaluate_alignment
+
+                scores = evaluate_alignment(records, encoder)
+            else:
+                from compare.story_evaluation import evaluate_clustering
+
+                scores = evaluate_clustering(records, encoder)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CommandError(f"{data} is not a {task} file: {exc!r}") from None
+        scores = {"task": task, "data": str(data), **scores}
+        width = max(len(key) for key in scores)
+        for key, value in scores.items():
+            shown = f"{value:.4f}" if isinstance(value, float) else str(value)
+            self.stdout.write(f"{key:<{width}}  {shown}")
+        if as_json:
+            self.stdout.write(json.dumps(scores))
