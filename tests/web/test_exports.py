@@ -1,0 +1,102 @@
+"""The four exports, checked for content."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from compare.ingest import ArticleInput, ingest
+from compare.models import Article, Story
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def story() -> Story:
+    story = Story.objects.create(title="Storm in Valletta", title_set_by_editor=True)
+    for outlet, text in [
+        (
+            "Times of Malta",
+            "Gale-force winds closed the harbour in Valletta on Tuesday. Ferries were cancelled.",
+        ),
+        ("MaltaToday", "Gale-force winds closed Valletta harbour on Tuesday. Schools stayed open."),
+        ("TVM", "Valletta harbour was closed by gale-force winds on Tuesday. A <b>bold</b> claim was made."),
+    ]:
+        ingest(ArticleInput(text=text, outlet=outlet, url=f"https://example.org/{outlet}"), story=story)
+    return story
+
+
+def get(client, story, fmt, **params):
+    return client.get(reverse("compare:story-export", args=[story.pk, fmt]), params)
+
+
+def test_the_html_export_is_self_contained(client, story):
+    left, right = Article.objects.order_by("id")[:2]
+    response = get(client, story, "html", left=left.pk, right=right.pk)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert re.search(
+        rf'filename="story-{story.pk}-storm-in-valletta-\d{{4}}-\d{{2}}-\d{{2}}\.html"',
+        response["Content-Disposition"],
+    )
+    assert "<style>" in html
+    assert not re.search(r"<script|<link|src=|href=|@import|url\(|/static/", html, re.I)
+    assert "Times of Malta and MaltaToday, side by side" in html
+    assert "Coverage" in html and "Generated" in html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html
+
+
+def test_the_html_export_of_all_outlets(client, story):
+    html = get(client, story, "html").content.decode()
+    assert "Every outlet" in html
+    assert html.count('class="article"') == 3
+
+
+def test_the_csv_export_is_the_fact_matrix(client, story):
+    response = get(client, story, "csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["fact", "kind", "outlet_count", "Times of Malta", "MaltaToday", "TVM"]
+    assert len(rows) > 2
+    assert all(len(row) == 6 for row in rows)
+    assert any("Ferries were cancelled." in row for row in rows)
+
+
+def test_the_json_export_follows_the_schema(client, story):
+    data = json.loads(get(client, story, "json").content)
+    assert data["schema"] == "story-comparison/1"
+    assert {a["outlet"] for a in data["articles"]} == {"Times of Malta", "MaltaToday", "TVM"}
+    for fact in data["facts"]:
+        assert set(fact) == {"id", "kind", "outlets", "members"}
+    for link in data["links"]:
+        assert link["kind"] in {"same", "partial"}
+        assert set(link["a"]) == {"article", "sentence"}
+
+
+def test_the_pdf_export_holds_the_comparison(client, story):
+    pypdf = pytest.importorskip("pypdf")
+    response = get(client, story, "pdf")
+    assert response.status_code == 200, response.content[:200]
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.content)).pages)
+    assert "Storm in Valletta" in text
+    assert "Coverage" in text
+
+
+def test_an_unknown_format_is_a_404(client, story):
+    assert get(client, story, "docx").status_code == 404
+
+
+def test_export_story_command_writes_each_format(story, tmp_path):
+    from django.core.management import call_command
+
+    for fmt in ["html", "csv", "json", "pdf"]:
+        path = tmp_path / f"out.{fmt}"
+        call_command(
+            "export_story", str(story.pk), "--format", fmt, "--output", str(path), stderr=io.StringIO()
+        )
+        assert path.stat().st_size > 100
