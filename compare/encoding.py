@@ -19,5 +19,6 @@ def get_encoder() -> Encoder:
             model_path=settings.EMBEDDING_MODEL_PATH or None,
             device=settings.EMBEDDING_DEVICE,
             batch_size=settings.EMBEDDING_BATCH_SIZE,
+            precision=settings.EMBEDDING_PRECISION,
         )
     return CachingEncoder(inner)

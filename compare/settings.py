@@ -135,6 +135,9 @@ if PRODUCTION:
 EMBEDDING_MODEL_PATH = os.environ.get("EMBEDDING_MODEL_PATH", "")
 EMBEDDING_DEVICE = os.environ.get("EMBEDDING_DEVICE", "cpu")
 EMBEDDING_BATCH_SIZE = envint("EMBEDDING_BATCH_SIZE", 64)
+# "auto" measures float32 against bfloat16 autocast at load and keeps the faster
+# (bf16 only on CPUs with native bf16); "fp32" or "bf16" force one path.
+EMBEDDING_PRECISION = os.environ.get("EMBEDDING_PRECISION", "auto")
 # "hashing" swaps in a model-free encoder (tests of logic, not of quality).
 EMBEDDING_BACKEND = os.environ.get("EMBEDDING_BACKEND", "sentence-transformers")
 
