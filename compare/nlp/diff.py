@@ -1,0 +1,232 @@
+"""What changed between two linked sentences: a word diff, and the details that disagree.
+
+``word_diff`` shows an editor how one outlet reworded another; ``conflicts``
+picks out the disagreements that matter in news copy: numbers ("20 rockets"
+vs "dozens of rockets"), dates ("Tuesday" vs "Wednesday") and named sources
+("Smith said" vs "according to Jones"). Conflicts are deliberately
+conservative: two numbers are compared only when they count the same thing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from compare.nlp.features import NUMBER_WORDS, STOPWORDS, stem
+
+_TOKEN = re.compile(r"\w+(?:[-'’.,]\w+)*|[^\w\s]")
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    """(comparison key, original text with its trailing whitespace) for every word and punctuation mark."""
+    matches = list(_TOKEN.finditer(text))
+    out = []
+    for n, match in enumerate(matches):
+        start = 0 if n == 0 else match.start()
+        end = matches[n + 1].start() if n + 1 < len(matches) else len(text)
+        out.append((match.group().lower(), text[start:end]))
+    return out
+
+
+def word_diff(a: str, b: str) -> list[tuple[str, str]]:
+    """Word-level differences from ``a`` to ``b``.
+
+    Args:
+        a: the first sentence.
+        b: the second sentence.
+    Returns:
+        ("equal" | "delete" | "insert", text) operations in reading order;
+        consecutive operations of one kind are merged. Words are compared
+        case-insensitively and "equal" text is taken from ``a``, so joining
+        the equal and delete texts gives back ``a`` exactly.
+    """
+    tokens_a, tokens_b = _tokens(a), _tokens(b)
+    if not tokens_a and not tokens_b:
+        return []
+    matcher = SequenceMatcher(None, [k for k, _ in tokens_a], [k for k, _ in tokens_b], autojunk=False)
+    ops: list[tuple[str, str]] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            _push(ops, "equal", "".join(text for _, text in tokens_a[i1:i2]))
+            continue
+        if i2 > i1:
+            _push(ops, "delete", "".join(text for _, text in tokens_a[i1:i2]))
+        if j2 > j1:
+            _push(ops, "insert", "".join(text for _, text in tokens_b[j1:j2]))
+    if not tokens_a and a:
+        ops.insert(0, ("delete", a))
+    return ops
+
+
+def _push(ops: list[tuple[str, str]], kind: str, text: str) -> None:
+    if ops and ops[-1][0] == kind:
+        ops[-1] = (kind, ops[-1][1] + text)
+    else:
+        ops.append((kind, text))
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A detail on which two sentences disagree: kind "number" | "date" | "source"."""
+
+    kind: str
+    a: str
+    b: str
+    message: str
+
+
+# Vague quantities and the counts they can stand for: "dozens" is not 20.
+VAGUE = {
+    "a few": (2, 5), "few": (2, 5), "several": (3, 9), "a dozen": (12, 12), "dozens": (24, 99),
+    "scores": (40, 99), "hundreds": (200, 999), "thousands": (2000, 9999), "millions": (2e6, 9.99e8),
+}  # fmt: skip
+_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_VAGUE_PATTERN = "|".join(sorted((re.escape(v) for v in VAGUE), key=len, reverse=True))
+_QUANTITY = re.compile(
+    rf"(?P<currency>[$€£])?\s?(?P<value>\d+(?:[.,]\d+)*|{'|'.join(NUMBER_WORDS)}|{_VAGUE_PATTERN})\b"
+    rf"(?:\s?(?P<scale>thousand|million|billion|trillion)\b)?(?P<percent>\s?(?:%|per ?cent\b))?"
+    rf"(?P<rest>(?:\s*-?\s*(?:of\s+)?[\w'’-]+){{0,3}})",
+    re.IGNORECASE,
+)
+
+
+_AFTER_MONTH = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class _Quantity:
+    text: str
+    low: float
+    high: float
+    units: frozenset[str]
+
+
+def _quantities(text: str) -> list[_Quantity]:
+    found = []
+    for match in _QUANTITY.finditer(text):
+        value = match["value"].lower()
+        if re.fullmatch(r"(19|20)\d\d", value) and not match["currency"]:
+            continue  # a year, compared as a date
+        if _AFTER_MONTH.search(text[: match.start("value")]):
+            continue  # the day of a date ("June 10"), compared as a date
+        low, high = _value_range(value)
+        scale = _SCALE.get((match["scale"] or "").lower(), 1.0)
+        units, shown = _units(match)
+        if units:
+            found.append(_Quantity(shown, low * scale, high * scale, units))
+    return found
+
+
+def _value_range(value: str) -> tuple[float, float]:
+    if value in VAGUE:
+        return VAGUE[value]
+    number = float(NUMBER_WORDS.get(value, value.replace(",", "")))
+    return number, number
+
+
+def _units(match: re.Match) -> tuple[frozenset[str], str]:
+    """What is being counted (% or currency, else the next content word), and the text to show.
+
+    "20 rockets into Israel" counts rockets and reads "20 rockets";
+    "$21.51 on June 10" counts dollars and reads "$21.51".
+    """
+    text, start = match.string, match.start()
+    if match["currency"] or match["percent"]:
+        units = {symbol for symbol in (match["currency"], "%" if match["percent"] else None) if symbol}
+        end = max(match.end("value"), match.end("scale"), match.end("percent"))
+        return frozenset(units), text[start:end].strip()
+    for word in re.finditer(r"[A-Za-z]+", match["rest"] or ""):
+        if word.group().lower() not in STOPWORDS:
+            end = match.start("rest") + word.end()
+            return frozenset({stem(word.group().lower())}), text[start:end].strip()
+    return frozenset(), ""
+
+
+def _number_conflicts(a: str, b: str) -> list[Conflict]:
+    out = []
+    for qa in _quantities(a):
+        for qb in _quantities(b):
+            same_thing = bool(qa.units & qb.units)
+            overlap = qa.low <= qb.high and qb.low <= qa.high
+            if same_thing and not overlap:
+                out.append(
+                    Conflict("number", qa.text, qb.text, f'Numbers differ: "{qa.text}" vs "{qb.text}"')
+                )
+    return out
+
+
+_WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE)
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_MONTH_DAY = re.compile(rf"\b({_MONTHS})\.?\s+(\d{{1,2}})\b|\b(\d{{1,2}})\s+({_MONTHS})\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
+
+
+def _dates(text: str) -> dict[str, set[str]]:
+    month_days = set()
+    for match in _MONTH_DAY.finditer(text):
+        month = (match[1] or match[4]).lower()
+        day = match[2] or match[3]
+        month_days.add(f"{month.title()} {int(day)}")
+    return {
+        "weekday": {w.title() for w in _WEEKDAY.findall(text)},
+        "day": month_days,
+        "year": set(_YEAR.findall(text)),
+    }
+
+
+def _date_conflicts(a: str, b: str) -> list[Conflict]:
+    dates_a, dates_b = _dates(a), _dates(b)
+    out = []
+    for part in ("day", "weekday", "year"):
+        if dates_a[part] and dates_b[part] and not dates_a[part] & dates_b[part]:
+            text_a, text_b = ", ".join(sorted(dates_a[part])), ", ".join(sorted(dates_b[part]))
+            out.append(Conflict("date", text_a, text_b, f'Dates differ: "{text_a}" vs "{text_b}"'))
+    return out
+
+
+_NAME = r"(?:[A-Z][\w'’.-]*)(?:\s+(?:[A-Z][\w'’.-]*|de|van|von|al|bin))*"
+_SOURCE_PATTERNS = (
+    re.compile(rf"\baccording to (?:the )?({_NAME})"),
+    re.compile(rf"({_NAME}),?\s+(?:said|says|told|reported|announced)\b"),
+    re.compile(rf"\b(?:said|says|told)\s+({_NAME})"),
+)
+
+
+def _sources(text: str) -> dict[str, set[str]]:
+    """Named sources -> their lowercased name words (so "Sinha" matches "Commander Nirad Sinha")."""
+    found: dict[str, set[str]] = {}
+    for pattern in _SOURCE_PATTERNS:
+        for match in pattern.finditer(text):
+            name = match[1].strip().rstrip(".")
+            words = {w.lower().strip(".") for w in name.split()} - STOPWORDS
+            if words:
+                found[name] = words
+    return found
+
+
+def _source_conflicts(a: str, b: str) -> list[Conflict]:
+    sources_a, sources_b = _sources(a), _sources(b)
+    if not sources_a or not sources_b:
+        return []
+    words_a = set().union(*sources_a.values())
+    words_b = set().union(*sources_b.values())
+    if words_a & words_b:
+        return []
+    text_a, text_b = ", ".join(sources_a), ", ".join(sources_b)
+    return [Conflict("source", text_a, text_b, f'Sources differ: "{text_a}" vs "{text_b}"')]
+
+
+def conflicts(a: str, b: str) -> list[Conflict]:
+    """Numbers, dates and named sources on which two linked sentences disagree.
+
+    Args:
+        a: the first sentence.
+        b: the second sentence.
+    Returns:
+        Conflicts in the order numbers, dates, sources; empty when the
+        sentences agree or cannot be compared on these details.
+    """
+    return _number_conflicts(a, b) + _date_conflicts(a, b) + _source_conflicts(a, b)

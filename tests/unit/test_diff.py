@@ -1,0 +1,98 @@
+"""Word diff and conflicts between two linked sentences."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from compare.nlp.diff import conflicts, word_diff
+
+
+def test_word_diff_marks_the_replaced_and_added_words():
+    ops = word_diff(
+        "Militants fired 20 rockets into Israel.", "Militants fired dozens of rockets into northern Israel."
+    )
+    assert ("delete", "20 ") in ops
+    assert ("insert", "dozens of ") in ops
+    assert ("insert", "northern ") in ops
+    assert ops[0] == ("equal", "Militants fired ")
+
+
+def test_word_diff_of_identical_sentences_is_one_equal_run():
+    assert word_diff("Same words here.", "Same words here.") == [("equal", "Same words here.")]
+
+
+def test_word_diff_ignores_case_but_not_punctuation():
+    ops = word_diff("Police said so.", "police said so!")
+    assert ops[0] == ("equal", "Police said so")
+    assert ("insert", "!") in ops
+
+
+def test_word_diff_of_empty_strings_is_empty():
+    assert word_diff("", "") == []
+    assert word_diff("", "New text.") == [("insert", "New text.")]
+
+
+_words = st.lists(st.sampled_from(["the", "navy", "captured", "23", "pirates", ",", "on", "Saturday", "."]))
+
+
+@given(_words, _words)
+def test_equal_and_deleted_text_rebuild_the_first_sentence(words_a, words_b):
+    a, b = " ".join(words_a), " ".join(words_b)
+    ops = word_diff(a, b)
+    assert "".join(text for op, text in ops if op != "insert") == a
+    assert all(op in {"equal", "delete", "insert"} for op, _ in ops)
+
+
+def test_an_exact_number_conflicts_with_a_vague_one_that_cannot_hold_it():
+    found = conflicts("Militants fired 20 rockets into Israel.", "Dozens of rockets were fired into Israel.")
+    assert [c.kind for c in found] == ["number"]
+    assert found[0].a == "20 rockets"
+    assert "20 rockets" in found[0].message and "Dozens of rockets" in found[0].message
+
+
+def test_a_vague_number_that_fits_is_no_conflict():
+    assert conflicts("Militants fired 30 rockets.", "Militants fired dozens of rockets.") == []
+
+
+def test_numbers_counting_different_things_are_not_compared():
+    assert conflicts("Three people were wounded.", "Twenty rockets were fired.") == []
+
+
+def test_money_and_percentages_are_compared():
+    kinds = [
+        c.message for c in conflicts("Shares rose 11 percent to $21.51.", "Shares rose 8 percent to $21.03.")
+    ]
+    assert kinds == ['Numbers differ: "11 percent" vs "8 percent"', 'Numbers differ: "$21.51" vs "$21.03"']
+
+
+def test_different_weekdays_and_years_are_date_conflicts():
+    found = conflicts(
+        "The vote was held on Sunday, 14 December 2008.", "The vote was held on Monday, 14 December 2009."
+    )
+    assert {c.kind for c in found} == {"date"}
+    assert {(c.a, c.b) for c in found} == {("Sunday", "Monday"), ("2008", "2009")}
+
+
+def test_a_day_of_the_month_is_a_date_not_a_count():
+    assert [c.kind for c in conflicts("It opened on June 10.", "It opened on June 12.")] == ["date"]
+
+
+def test_different_named_sources_conflict():
+    found = conflicts(
+        "Three people were wounded, Smith said.", "Three people were wounded, according to Jones."
+    )
+    assert [(c.kind, c.a, c.b) for c in found] == [("source", "Smith", "Jones")]
+
+
+def test_a_fuller_name_of_the_same_source_is_no_conflict():
+    assert (
+        conflicts(
+            "The pirates surrendered, Sinha said.", "The pirates surrendered, said Commander Nirad Sinha."
+        )
+        == []
+    )
+
+
+def test_unnamed_sources_are_not_compared():
+    assert conflicts("The army said it struck back.", "Artillery shelled targets, police said.") == []

@@ -1,0 +1,110 @@
+"""Scoring of the pair and alignment formats on tiny hand-made records (no model)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from compare.nlp.align import AlignmentParams
+from compare.nlp.calibration import DiskCachedEncoder
+from compare.nlp.evaluation import evaluate_alignment, evaluate_pairs, read_jsonl
+
+
+class TableEncoder:
+    """Looks each text up in a hand-made table of vectors, and counts what it was asked."""
+
+    def __init__(self, table: dict[str, Sequence[float]]):
+        self.table = table
+        self.dim = len(next(iter(table.values())))
+        self.calls: list[list[str]] = []
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        vectors = np.asarray([self.table[t] for t in texts], dtype=np.float32).reshape(len(texts), self.dim)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.where(norms == 0, 1, norms)
+
+
+@pytest.fixture
+def cosine_at_half() -> AlignmentParams:
+    return AlignmentParams.plain_cosine(pair_threshold=0.5, link_threshold=0.5)
+
+
+def test_evaluate_pairs_scores_labels_and_grades(cosine_at_half):
+    encoder = TableEncoder({"a": [1, 0], "a2": [1, 0.1], "b": [0, 1], "c": [0.7, 0.7]})
+    records = [
+        {"a": "a", "b": "a2", "label": 1},
+        {"a": "a", "b": "b", "label": 0},
+        {"a": "a", "b": "c", "label": 0},
+        {"a": "a", "b": "b", "score": 0.0},
+        {"a": "a", "b": "c", "score": 2.5},
+        {"a": "a", "b": "a2", "score": 5.0},
+    ]
+    scores = evaluate_pairs(records, encoder, cosine_at_half)
+    assert scores["n"] == 6
+    assert scores["n_labelled"] == 3
+    assert scores["accuracy"] == pytest.approx(2 / 3)
+    assert scores["precision"] == 0.5
+    assert scores["recall"] == 1.0
+    assert scores["spearman"] == pytest.approx(1.0)
+
+
+def test_evaluate_pairs_encodes_all_texts_in_one_call(cosine_at_half):
+    encoder = TableEncoder({"a": [1, 0], "b": [0, 1]})
+    evaluate_pairs(
+        [{"a": "a", "b": "b", "label": 0}, {"a": "b", "b": "a", "label": 0}], encoder, cosine_at_half
+    )
+    assert encoder.calls == [["a", "b"]]
+
+
+def _record(gold_links: list[list[int]], scored_a=(0, 1), scored_b=(0, 1)) -> dict:
+    return {
+        "id": "t",
+        "a": {"id": "x", "sentences": ["a-fire", "a-vote", "a-other"]},
+        "b": {"id": "y", "sentences": ["b-fire", "b-vote", "b-fire-again"]},
+        "scored_a": list(scored_a),
+        "scored_b": list(scored_b),
+        "gold_links": gold_links,
+    }
+
+
+VECTORS = {
+    "a-fire": [1, 0, 0], "a-vote": [0, 1, 0], "a-other": [0, 0, 1],
+    "b-fire": [1, 0.1, 0], "b-vote": [0, 0.2, 1], "b-fire-again": [0.9, 0, 0.1],
+}  # fmt: skip
+
+
+def test_evaluate_alignment_counts_links_and_unique_sentences(cosine_at_half):
+    # Predicted: (0, 0) only. Gold: (0, 0) and (1, 1).
+    scores = evaluate_alignment([_record([[0, 0], [1, 1]])], TableEncoder(VECTORS), cosine_at_half)
+    assert scores["n_pairs"] == 4
+    assert (scores["link_precision"], scores["link_recall"]) == (1.0, 0.5)
+    # a-vote and b-vote look unique to the model but are linked in gold.
+    assert scores["unique_false_positives"] == 2
+    assert scores["unique_true_positives"] == 0
+
+
+def test_evaluate_alignment_ignores_links_to_unscored_sentences(cosine_at_half):
+    # b-fire-again (index 2) matches a-fire too, but only b 0 and b 1 were scored.
+    scores = evaluate_alignment([_record([[0, 0]])], TableEncoder(VECTORS), cosine_at_half)
+    assert scores["link_f1"] == 1.0
+    assert scores["unique_true_positives"] == 2
+    assert scores["unique_f1"] == 1.0
+
+
+def test_read_jsonl_skips_blank_lines(tmp_path):
+    path = tmp_path / "pairs.jsonl"
+    path.write_text(
+        '{"a": "x", "b": "y", "label": 1}\n\n{"a": "x", "b": "z", "label": 0}\n', encoding="utf-8"
+    )
+    assert [r["b"] for r in read_jsonl(path)] == ["y", "z"]
+
+
+def test_disk_cache_encodes_each_text_once_across_runs(tmp_path):
+    inner = TableEncoder({"a": [1, 0], "b": [0, 1], "c": [1, 1]})
+    first = DiskCachedEncoder(inner, tmp_path, "file").encode(["a", "b", "a"])
+    again = DiskCachedEncoder(inner, tmp_path, "file").encode(["b", "c"])
+    assert inner.calls == [["a", "b"], ["c"]]
+    assert np.allclose(again[0], first[1])
