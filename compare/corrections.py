@@ -113,20 +113,21 @@ def _restore_links(story: Story, saved: list[tuple]) -> None:
         )
 
 
-@transaction.atomic
 def reprocess_article(article: Article, encoder: Encoder | None = None) -> Article:
     """Clean and split an article again (after an override), keeping editors' link decisions."""
     story = article.story
     saved = _reviewed_links(article)
     old_profile = assignment.profile_of(article, encoder) if story else None
-    article = process_article(article, encoder)
-    if story is None:
-        return article
-    assignment.replace_profile(story, old_profile, assignment.profile_of(article, encoder))
-    align_story(story, realign={article.pk})
-    _restore_links(story, saved)
-    regroup_facts(story)
-    return article
+
+    def realign(fresh: Article) -> None:
+        if story is None:
+            return
+        assignment.replace_profile(story, old_profile, assignment.profile_of(fresh, encoder))
+        align_story(story, realign={fresh.pk})
+        _restore_links(story, saved)
+        regroup_facts(story)
+
+    return process_article(article, encoder, then=realign)
 
 
 def mark_furniture(sentence: Sentence, user) -> Article:

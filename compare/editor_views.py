@@ -8,13 +8,14 @@ from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from compare import corrections
 from compare.corrections import CorrectionError
 from compare.forms import UploadForm
 from compare.ingest import IngestError, ingest, near_duplicates
 from compare.models import Article, Link, Outlet, Removal, Sentence, Story
+from compare.tasks import process_article_task
 from compare.uploads import preview_article
 
 TOO_BIG = "The submitted text is too large: upload it as a file instead (within the size limit)."
@@ -64,20 +65,51 @@ def article_new(request: HttpRequest) -> HttpResponse:
 
 
 def _after_upload(request: HttpRequest, article: Article) -> HttpResponse:
-    if article.status == Article.Status.FAILED or article.story_id is None:
-        messages.error(request, f"The article was stored, but processing failed: {article.error}")
-        return redirect("compare:article-new")
+    if article.status != Article.Status.DONE or article.story_id is None:
+        # Processing runs in the background (or failed): the status page follows it.
+        return redirect("compare:article-status", article.pk)
     for other, share in near_duplicates(article):
         messages.warning(
             request,
             f"{share:.0%} of its sentences also appear in “{other.title}” ({other.outlet.name}): wire copy?",
         )
     messages.success(request, f"Added “{article.title}” from {article.outlet.name}.")
-    url = reverse("compare:story-detail", args=[article.story_id])
+    return redirect(_comparison_url(article))
+
+
+@require_GET
+def article_status(request: HttpRequest, article_id: int) -> HttpResponse:
+    """Where an upload waits for background processing; refreshes itself until done."""
+    article = get_object_or_404(Article.objects.select_related("outlet"), pk=article_id)
+    if article.status == Article.Status.DONE and article.story_id:
+        target = _comparison_url(article)
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        return redirect(target)
+    template = (
+        "compare/article_status.html#article-progress" if request.htmx else "compare/article_status.html"
+    )
+    return render(request, template, {"article": article})
+
+
+@login_required
+@require_POST
+def article_retry(request: HttpRequest, article_id: int) -> HttpResponse:
+    article = get_object_or_404(Article, pk=article_id)
+    if article.status != Article.Status.DONE:
+        Article.objects.filter(pk=article.pk).update(status=Article.Status.PENDING, error="")
+        process_article_task.enqueue(article.pk, article.story_id, False)
+        corrections.record(article.story, request.user, "retried", article=article.pk)
+    return redirect("compare:article-status", article.pk)
+
+
+def _comparison_url(article: Article) -> str:
     others = article.story.articles.exclude(pk=article.pk).filter(status=Article.Status.DONE).order_by("id")
     left = others.first()
     query = f"?left={left.pk}&right={article.pk}" if left else ""
-    return redirect(url + query)
+    return reverse("compare:story-detail", args=[article.story_id]) + query
 
 
 @login_required

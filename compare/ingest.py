@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,7 +21,7 @@ from compare.encoding import get_encoder
 from compare.models import Article, Outlet, Removal, Sentence, Story
 from compare.nlp.embedding import Encoder, text_hash
 from compare.nlp.normalize import normalize_text
-from compare.nlp.pipeline import process_text
+from compare.nlp.pipeline import ProcessedArticle, process_text
 
 logger = logging.getLogger(__name__)
 
@@ -144,59 +145,80 @@ def embed_texts(texts: list[str], encoder: Encoder) -> list[bytes]:
     return [known[h] for h in hashes]
 
 
-def process_article(article: Article, encoder: Encoder | None = None) -> Article:
-    """Clean, split and embed an article; on failure mark it failed and keep the raw text."""
+def _prepare(article: Article, encoder: Encoder) -> tuple[ProcessedArticle, list[bytes]]:
+    """Clean, split and embed (no database writes: the slow part runs outside any transaction)."""
+    overrides = list(article.overrides.values_list("action", "text"))
+    processed = process_text(
+        article.raw_text,
+        encoder=encoder,
+        title=article.title or None,
+        keep_blocks=[text for action, text in overrides if action == "keep"],
+        drop_texts=[text for action, text in overrides if action == "drop"],
+    )
+    if not processed.sentences:
+        raise IngestError("No sentences were found in the text once page furniture was removed.")
+    return processed, embed_texts([s.text for s in processed.sentences], encoder)
+
+
+def _save(article: Article, processed: ProcessedArticle, blobs: list[bytes]) -> None:
+    article.sentences.all().delete()
+    article.removals.all().delete()
+    Sentence.objects.bulk_create(
+        Sentence(
+            article=article,
+            index=s.index,
+            paragraph=s.paragraph,
+            start=s.start,
+            end=s.end,
+            text=s.text,
+            kind=s.kind,
+            text_hash=text_hash(s.text),
+            embedding=blob,
+        )
+        for s, blob in zip(processed.sentences, blobs)
+    )
+    Removal.objects.bulk_create(
+        Removal(article=article, position=r.block, start=r.start, end=r.end, text=r.text, reason=r.reason)
+        for r in processed.removed
+    )
+    article.cleaned_text = processed.cleaned_text
+    if not article.title:
+        article.title = processed.title[:500]
+    article.status = Article.Status.DONE
+    article.error = ""
+    article.save(update_fields=["cleaned_text", "title", "status", "error", "updated_at"])
+
+
+def _fail(article: Article, exc: Exception) -> Article:
+    logger.exception("processing article %s failed", article.pk)
+    message = (
+        str(exc) if isinstance(exc, IngestError) else f"Processing failed: {exc.__class__.__name__}: {exc}"
+    )
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.FAILED, error=message[:2000])
+    article.refresh_from_db()
+    return article
+
+
+def process_article(
+    article: Article, encoder: Encoder | None = None, then: Callable[[Article], object] | None = None
+) -> Article:
+    """Clean, split and embed an article, then (``then``) place and align it: all or nothing.
+
+    The sentences, the story placement and the alignment are written in one
+    transaction, so a crash or a kill leaves the article pending, processing
+    or failed with its raw text, never half-aligned; processing it again
+    completes it.
+    """
     encoder = encoder or get_encoder()
     Article.objects.filter(pk=article.pk).update(status=Article.Status.PROCESSING, error="")
     try:
-        overrides = list(article.overrides.values_list("action", "text"))
-        processed = process_text(
-            article.raw_text,
-            encoder=encoder,
-            title=article.title or None,
-            keep_blocks=[text for action, text in overrides if action == "keep"],
-            drop_texts=[text for action, text in overrides if action == "drop"],
-        )
-        if not processed.sentences:
-            raise IngestError("No sentences were found in the text once page furniture was removed.")
-        blobs = embed_texts([s.text for s in processed.sentences], encoder)
+        processed, blobs = _prepare(article, encoder)
+        with transaction.atomic():
+            _save(article, processed, blobs)
+            if then is not None:
+                then(article)
     except Exception as exc:  # noqa: BLE001 - any failure must leave a visible, retryable state
-        logger.exception("processing article %s failed", article.pk)
-        message = (
-            str(exc)
-            if isinstance(exc, IngestError)
-            else f"Processing failed: {exc.__class__.__name__}: {exc}"
-        )
-        Article.objects.filter(pk=article.pk).update(status=Article.Status.FAILED, error=message)
-        article.refresh_from_db()
-        return article
-    with transaction.atomic():
-        article.sentences.all().delete()
-        article.removals.all().delete()
-        Sentence.objects.bulk_create(
-            Sentence(
-                article=article,
-                index=s.index,
-                paragraph=s.paragraph,
-                start=s.start,
-                end=s.end,
-                text=s.text,
-                kind=s.kind,
-                text_hash=text_hash(s.text),
-                embedding=blob,
-            )
-            for s, blob in zip(processed.sentences, blobs)
-        )
-        Removal.objects.bulk_create(
-            Removal(article=article, position=r.block, start=r.start, end=r.end, text=r.text, reason=r.reason)
-            for r in processed.removed
-        )
-        article.cleaned_text = processed.cleaned_text
-        if not article.title:
-            article.title = processed.title[:500]
-        article.status = Article.Status.DONE
-        article.error = ""
-        article.save(update_fields=["cleaned_text", "title", "status", "error", "updated_at"])
+        return _fail(article, exc)
     return article
 
 
@@ -217,12 +239,15 @@ def ingest(
     Returns:
         The stored article (or the existing one, for a duplicate).
     """
-    from compare.assignment import place_article
+    from compare.tasks import process_article_task, run_now
 
     result = store_article(data, story=story, placed_by_editor=story is not None or new_story)
     if not result.created:
         return result
-    article = process_article(result.article, encoder=encoder)
-    if article.status == Article.Status.DONE:
-        place_article(article, story=story, new_story=new_story, encoder=encoder)
+    article = result.article
+    if encoder is not None:
+        run_now(article.pk, story.pk if story else None, new_story, encoder=encoder)
+    else:
+        process_article_task.enqueue(article.pk, story.pk if story else None, new_story)
+    article.refresh_from_db()
     return IngestResult(article=article, created=True)

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "django_tasks",
+    "django_tasks_db",
     "compare",
 ]
 
@@ -140,6 +142,14 @@ EMBEDDING_BATCH_SIZE = envint("EMBEDDING_BATCH_SIZE", 64)
 EMBEDDING_PRECISION = os.environ.get("EMBEDDING_PRECISION", "auto")
 # "hashing" swaps in a model-free encoder (tests of logic, not of quality).
 EMBEDDING_BACKEND = os.environ.get("EMBEDDING_BACKEND", "sentence-transformers")
+
+# Background work (ingest, assignment, alignment). The immediate backend runs a
+# task at once in the process that asks for it: nothing more to start. For
+# real deployments use "django_tasks_db.DatabaseBackend" and run
+# `manage.py db_worker` processes (`make run-worker`).
+TASKS = {
+    "default": {"BACKEND": os.environ.get("TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}
+}
 
 MAX_UPLOAD_BYTES = envint("MAX_UPLOAD_BYTES", 2 * 1024 * 1024)
 # Pasted text travels in the form body: let it reach the form's own size check.

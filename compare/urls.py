@@ -23,6 +23,8 @@ compare_patterns = [
     path("articles/<int:article_id>/move/", editor_views.article_move, name="article-move"),
     path("articles/new/", editor_views.article_new, name="article-new"),
     path("articles/preview/", editor_views.article_preview, name="article-preview"),
+    path("articles/<int:article_id>/", editor_views.article_status, name="article-status"),
+    path("articles/<int:article_id>/retry/", editor_views.article_retry, name="article-retry"),
 ]
 
 urlpatterns = [

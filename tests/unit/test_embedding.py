@@ -54,7 +54,11 @@ def test_an_unknown_precision_is_refused():
 
 @pytest.mark.slow
 def test_bf16_and_fp32_give_the_same_meaning():
-    texts = ["Putin met Assad in Sochi on Thursday.", "The Russian president hosted Assad in Sochi.", "Rain in Oslo."]
+    texts = [
+        "Putin met Assad in Sochi on Thursday.",
+        "The Russian president hosted Assad in Sochi.",
+        "Rain in Oslo.",
+    ]
     fp32 = SentenceTransformerEncoder(precision="fp32").encode(texts)
     bf16 = SentenceTransformerEncoder(precision="bf16").encode(texts)
     assert bf16.dtype == np.float32

@@ -1,0 +1,147 @@
+"""Background processing: two real db_worker processes on PostgreSQL, and crash safety."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+
+from compare.ingest import ArticleInput, process_article, store_article
+from compare.models import Article, Link, Sentence, Story
+from compare.nlp.embedding import HashingEncoder
+from compare.tasks import process_article_task
+
+ROOT = Path(__file__).resolve().parents[2]
+DB_BACKEND = "django_tasks_db.DatabaseBackend"
+
+A = """Storm shuts Valletta harbour
+
+Gale-force winds closed the harbour in Valletta on Tuesday, the port authority said.
+Ferries to Gozo were cancelled until Wednesday morning.
+Fishermen moved their boats inland on Monday night.
+"""
+B = """Valletta port closed as gale hits Malta
+
+Gale-force winds closed the harbour in Valletta on Tuesday, port officials said.
+All ferries to Gozo were cancelled until Wednesday morning.
+Schools in Sliema stayed open.
+"""
+
+WORDS = (
+    "harbour boats ferry storm wind inspectors council mayor fishermen police coast damage repairs insurers "
+    "engineers quay crane warehouse cargo tanker pilot captain union schools roads power lines hospital"
+).split()
+
+
+def varied_sentence(n: int) -> str:
+    """A sentence unlike its neighbours (repeated lines would rightly be removed as repetition)."""
+    rng = random.Random(n)
+    return f"Report {n}: the {' '.join(rng.sample(WORDS, 9))} were mentioned by witness {n * 7919 % 10007}."
+
+
+postgres_only = pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").split(":")[0] not in {"postgres", "postgresql"},
+    reason="concurrent workers need PostgreSQL (CI runs the suite on it)",
+)
+
+
+def worker_env() -> dict[str, str]:
+    settings_dict = connection.settings_dict
+    url = f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:{settings_dict['PORT']}/{settings_dict['NAME']}"
+    return {**os.environ, "DATABASE_URL": url, "TASK_BACKEND": DB_BACKEND, "EMBEDDING_BACKEND": "hashing"}
+
+
+def start_worker(*extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.2", *extra],
+        cwd=ROOT,
+        env=worker_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS={"default": {"BACKEND": DB_BACKEND}})
+def test_two_workers_align_two_articles_of_one_story_consistently():
+    story = Story.objects.create(title="Storm", title_set_by_editor=True)
+    articles = [
+        store_article(ArticleInput(text=t, outlet=o), story=story).article
+        for t, o in [(A, "One"), (B, "Two")]
+    ]
+    for article in articles:
+        process_article_task.enqueue(article.pk, story.pk, False)
+    workers = [start_worker("--batch", "--max-tasks", "1") for _ in range(2)]
+    outputs = [worker.communicate(timeout=120)[0] for worker in workers]
+    assert all(worker.returncode == 0 for worker in workers), outputs
+    for article in articles:
+        article.refresh_from_db()
+        assert article.status == Article.Status.DONE, (article.error, outputs)
+        assert article.story_id == story.pk
+    # Complete: the pair was aligned once, whichever worker came second saw the first's sentences.
+    assert Link.objects.filter(story=story, a__article=articles[0], b__article=articles[1]).exists()
+    assert not Link.objects.filter(story=story, a__article=articles[1], b__article=articles[0]).exists()
+    # Consistent: every sentence of the story belongs to exactly one fact of the story.
+    sentences = Sentence.objects.filter(article__story=story)
+    assert not sentences.filter(fact=None).exists()
+    assert set(sentences.values_list("fact__story", flat=True)) == {story.pk}
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS={"default": {"BACKEND": DB_BACKEND}})
+def test_a_killed_worker_leaves_the_article_visibly_unfinished_and_a_retry_completes_it():
+    # Long enough to be caught mid-way: thousands of sentences to split and embed.
+    body = "\n".join(varied_sentence(n) for n in range(6000))
+    article = store_article(ArticleInput(text="Storm damage\n\n" + body, outlet="One")).article
+    process_article_task.enqueue(article.pk, None, False)
+    worker = start_worker()
+    deadline = time.monotonic() + 60
+    while (
+        Article.objects.get(pk=article.pk).status != Article.Status.PROCESSING and time.monotonic() < deadline
+    ):
+        time.sleep(0.05)
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(timeout=30)
+    article.refresh_from_db()
+    assert article.status in {Article.Status.PENDING, Article.Status.PROCESSING}
+    assert not article.sentences.exists() and article.story_id is None
+    assert article.raw_text.startswith("Storm damage")
+
+    from django.core.management import call_command
+
+    call_command("process_pending", stdout=StringIO())
+    retry = start_worker("--batch")
+    retry.communicate(timeout=300)
+    article.refresh_from_db()
+    assert article.status == Article.Status.DONE, article.error
+    assert article.sentences.count() == 6001
+    assert article.story_id is not None
+
+
+@pytest.mark.django_db
+def test_a_failure_after_the_sentences_are_written_rolls_everything_back():
+    article = store_article(ArticleInput(text=A, outlet="One")).article
+
+    def crash(fresh):
+        raise RuntimeError("power cut while aligning")
+
+    process_article(article, encoder=HashingEncoder(), then=crash)
+    article.refresh_from_db()
+    assert article.status == Article.Status.FAILED
+    assert "power cut" in article.error
+    assert not article.sentences.exists() and not article.removals.exists()
+    assert article.raw_text == A
+    process_article(article, encoder=HashingEncoder())
+    assert Article.objects.get(pk=article.pk).status == Article.Status.DONE
