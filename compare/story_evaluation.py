@@ -1,24 +1,32 @@
 """Story clustering measured the way the app works: one article at a time, on a throwaway database.
 
-``manage.py evaluate clustering`` calls this. The records go through the real
-ingest path (cleaning, embedding, automatic assignment) on a fresh test
-database created for the run and destroyed after it, so the app's own stories
-are neither read nor changed.
+``manage.py evaluate clustering`` runs the records through the real ingest
+path (cleaning, embedding, automatic assignment) in a child process whose
+database is a fresh SQLite file, migrated for the run and deleted after it:
+the app's own stories are neither read nor changed, whatever database the app
+itself uses.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import tempfile
 from collections.abc import Iterable
+from pathlib import Path
 
-from django.db import connection
+from django.conf import settings
 from tqdm import tqdm
 
-from compare.assignment import reset_index
 from compare.importing import parse_published
 from compare.ingest import ArticleInput, IngestError, ingest
 from compare.models import Article
 from compare.nlp.embedding import Encoder
 from compare.nlp.metrics import bcubed
+
+IMMEDIATE_TASKS = "django_tasks.backends.immediate.ImmediateBackend"
 
 
 def _in_order(records: list[dict]) -> list[dict]:
@@ -29,7 +37,7 @@ def _in_order(records: list[dict]) -> list[dict]:
 
 
 def cluster_records(records: Iterable[dict], encoder: Encoder, progress: bool = False) -> dict[str, object]:
-    """Feed the records through ingest and assignment; returns item -> predicted story."""
+    """Feed the records through ingest and automatic assignment; returns id -> predicted story."""
     predicted: dict[str, object] = {}
     for record in tqdm(_in_order(list(records)), desc="Assigning", unit="article", disable=not progress):
         data = ArticleInput(
@@ -42,33 +50,35 @@ def cluster_records(records: Iterable[dict], encoder: Encoder, progress: bool = 
         try:
             article = ingest(data, encoder=encoder).article
         except IngestError:
-            predicted[record["id"]] = ("rejected", record["id"])
+            predicted[record["id"]] = f"rejected:{record['id']}"
             continue
-        if article.status != Article.Status.DONE or article.story_id is None:
-            predicted[record["id"]] = ("failed", record["id"])
-        else:
-            predicted[record["id"]] = article.story_id
+        ok = article.status == Article.Status.DONE and article.story_id is not None
+        predicted[record["id"]] = article.story_id if ok else f"failed:{record['id']}"
     return predicted
 
 
-def evaluate_clustering(
-    records: list[dict], encoder: Encoder, progress: bool = True
-) -> dict[str, float | int]:
-    """B-cubed scores of online assignment, on an isolated database.
-
-    Args:
-        records: ``{"id", "title", "text", "outlet", "published", "gold"}`` dicts.
-        encoder: the sentence encoder.
-    Returns:
-        n, stories, bcubed_precision, bcubed_recall, bcubed_f1.
-    """
+def score_clustering(records: list[dict], predicted: dict[str, object]) -> dict[str, float | int]:
     gold = {r["id"]: r["gold"] for r in records}
-    original_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    reset_index()
-    try:
-        predicted = cluster_records(records, encoder, progress=progress)
-    finally:
-        reset_index()
-        connection.creation.destroy_test_db(original_name, verbosity=0)
     return {"n": len(gold), "stories": len(set(predicted.values())), **bcubed(predicted, gold)}
+
+
+def evaluate_in_isolated_database(data: Path) -> dict[str, float | int]:
+    """Run ``evaluate clustering --here`` in a child process on a fresh SQLite file."""
+    manage = Path(settings.BASE_DIR) / "manage.py"
+    with tempfile.TemporaryDirectory(prefix="evaluate-clustering-") as folder:
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{Path(folder) / 'evaluate.sqlite3'}",
+            "EMBEDDING_BACKEND": settings.EMBEDDING_BACKEND,
+            "TASK_BACKEND": IMMEDIATE_TASKS,
+        }
+        subprocess.run([sys.executable, str(manage), "migrate", "--noinput", "-v", "0"], env=env, check=True)
+        child = subprocess.run(
+            [sys.executable, str(manage), "evaluate", "clustering", "--data", str(data), "--json", "--here"],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,  # progress goes to stderr, straight to the user
+        )
+    if child.returncode != 0:
+        raise RuntimeError(f"the evaluation process failed (exit {child.returncode})")
+    return json.loads(child.stdout.strip().splitlines()[-1])

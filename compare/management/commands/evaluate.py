@@ -41,8 +41,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--json", dest="as_json", action="store_true", help="print one JSON object on the last line"
         )
+        parser.add_argument(
+            "--here",
+            action="store_true",
+            help="clustering only, used internally: assign in the current database instead of a throwaway one",
+        )
 
-    def handle(self, *args, task: str, data: Path, as_json: bool, **options):
+    def handle(self, *args, task: str, data: Path, as_json: bool, here: bool, **options):
         records = read_jsonl(data)
         encoder = get_encoder()
         try:
@@ -54,12 +59,17 @@ class Command(BaseCommand):
                 from compare.nlp.evaluation import evaluate_alignment
 
                 scores = evaluate_alignment(records, encoder)
-            else:
-                from compare.story_evaluation import evaluate_clustering
+            elif here:
+                from compare.story_evaluation import cluster_records, score_clustering
 
-                scores = evaluate_clustering(records, encoder)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise CommandError(f"{data} is not a {task} file: {exc!r}") from None
+                scores = score_clustering(records, cluster_records(records, encoder, progress=True))
+            else:
+                from compare.story_evaluation import evaluate_in_isolated_database
+
+                scores = evaluate_in_isolated_database(data)
+        except (KeyError, TypeError, ValueError, RuntimeError) as exc:
+            article = "an" if task[0] in "aeiou" else "a"
+            raise CommandError(f"{data} is not {article} {task} file: {exc!r}") from None
         scores = {"task": task, "data": str(data), **scores}
         width = max(len(key) for key in scores)
         for key, value in scores.items():

@@ -1,0 +1,76 @@
+"""Automatic story assignment on a real database, and re-clustering that respects editors."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from compare.assignment import merge_stories, reset_index, split_articles
+from compare.ingest import ArticleInput, ingest
+from compare.models import Article, Link, Story
+
+pytestmark = pytest.mark.django_db
+
+LIMA_1 = "Earthquake shakes Lima\n\nA magnitude 6.1 earthquake shook Lima, Peru, on Monday, killing 12 people.\nRescue teams searched the rubble in the Peruvian capital."
+LIMA_2 = "Lima quake kills twelve\n\nTwelve people died when a magnitude 6.1 earthquake hit Lima, Peru, on Monday.\nRescue teams in the Peruvian capital searched collapsed houses."
+REHAB = "Amy Winehouse enters rehab\n\nBritish singer Amy Winehouse checked into a London rehab clinic on Friday, her spokesman said.\nShe cancelled her tour."
+
+
+@pytest.fixture(autouse=True)
+def fresh_index():
+    reset_index()
+    yield
+    reset_index()
+
+
+def test_an_article_joins_the_story_of_the_same_event():
+    first = ingest(ArticleInput(text=LIMA_1, outlet="A")).article
+    second = ingest(ArticleInput(text=LIMA_2, outlet="B")).article
+    other = ingest(ArticleInput(text=REHAB, outlet="C")).article
+    assert second.story_id == first.story_id
+    assert other.story_id != first.story_id
+    assert Link.objects.filter(story_id=first.story_id).exists()
+
+
+def test_a_new_story_is_titled_by_its_headline():
+    article = ingest(ArticleInput(text=REHAB, outlet="C")).article
+    assert article.story.title == "Amy Winehouse enters rehab"
+
+
+def test_split_and_merge_keep_alignment_consistent():
+    first = ingest(ArticleInput(text=LIMA_1, outlet="A")).article
+    second = ingest(ArticleInput(text=LIMA_2, outlet="B")).article
+    story = first.story
+    new = split_articles([second], title="Lima, second report")
+    assert Article.objects.get(pk=second.pk).story == new
+    assert not Link.objects.filter(story=story).exists()
+    merged = merge_stories(story, new)
+    assert merged.articles.count() == 2
+    assert Link.objects.filter(story=merged, a__article=first, b__article=second).exists()
+
+
+def test_recluster_moves_machine_placed_articles_but_never_editor_placed_ones():
+    lima = ingest(ArticleInput(text=LIMA_1, outlet="A")).article
+    wrong = Story.objects.create(title="Wrong story", title_set_by_editor=True)
+    # The machine's mistake: put into the wrong story by assignment, not by an editor.
+    stray = ingest(ArticleInput(text=LIMA_2, outlet="B"), story=wrong).article
+    Article.objects.filter(pk=stray.pk).update(placed_by_editor=False)
+    pinned = ingest(ArticleInput(text=REHAB, outlet="C"), story=wrong).article  # an editor's choice, even if odd
+    out = StringIO()
+    call_command("recluster", stdout=out)
+    assert Article.objects.get(pk=stray.pk).story_id == lima.story_id
+    assert Article.objects.get(pk=pinned.pk).story_id == wrong.pk
+    assert "1 article moved" in out.getvalue()
+
+
+def test_recluster_dry_run_moves_nothing():
+    ingest(ArticleInput(text=LIMA_1, outlet="A"))
+    wrong = Story.objects.create(title="Wrong story")
+    stray = ingest(ArticleInput(text=LIMA_2, outlet="B"), story=wrong).article
+    Article.objects.filter(pk=stray.pk).update(placed_by_editor=False)
+    out = StringIO()
+    call_command("recluster", "--dry-run", stdout=out)
+    assert "1 article would move" in out.getvalue()
+    assert Article.objects.get(pk=stray.pk).story_id == wrong.pk
