@@ -13,9 +13,18 @@ from compare.models import Article, Link, Story
 
 pytestmark = pytest.mark.django_db
 
-LIMA_1 = "Earthquake shakes Lima\n\nA magnitude 6.1 earthquake shook Lima, Peru, on Monday, killing 12 people.\nRescue teams searched the rubble in the Peruvian capital."
-LIMA_2 = "Lima quake kills twelve\n\nTwelve people died when a magnitude 6.1 earthquake hit Lima, Peru, on Monday.\nRescue teams in the Peruvian capital searched collapsed houses."
-REHAB = "Amy Winehouse enters rehab\n\nBritish singer Amy Winehouse checked into a London rehab clinic on Friday, her spokesman said.\nShe cancelled her tour."
+LIMA_1 = (
+    "Earthquake shakes Lima\n\nA magnitude 6.1 earthquake shook Lima, Peru, on Monday, killing 12 people.\n"
+    "Rescue teams searched the rubble in the Peruvian capital."
+)
+LIMA_2 = (
+    "Lima quake kills twelve\n\nTwelve people died when a magnitude 6.1 earthquake hit Lima, Peru, on Monday.\n"
+    "Rescue teams in the Peruvian capital searched collapsed houses."
+)
+REHAB = (
+    "Amy Winehouse enters rehab\n\nBritish singer Amy Winehouse checked into a London rehab clinic on Friday, "
+    "her spokesman said.\nShe cancelled her tour."
+)
 
 
 @pytest.fixture(autouse=True)
@@ -57,7 +66,8 @@ def test_recluster_moves_machine_placed_articles_but_never_editor_placed_ones():
     # The machine's mistake: put into the wrong story by assignment, not by an editor.
     stray = ingest(ArticleInput(text=LIMA_2, outlet="B"), story=wrong).article
     Article.objects.filter(pk=stray.pk).update(placed_by_editor=False)
-    pinned = ingest(ArticleInput(text=REHAB, outlet="C"), story=wrong).article  # an editor's choice, even if odd
+    # An editor's choice, even if odd, is never undone by the machine.
+    pinned = ingest(ArticleInput(text=REHAB, outlet="C"), story=wrong).article
     out = StringIO()
     call_command("recluster", stdout=out)
     assert Article.objects.get(pk=stray.pk).story_id == lima.story_id

@@ -44,7 +44,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--here",
             action="store_true",
-            help="clustering only, used internally: assign in the current database instead of a throwaway one",
+            help="clustering, used internally: assign in the current database instead of a throwaway one",
         )
 
     def handle(self, *args, task: str, data: Path, as_json: bool, here: bool, **options):
