@@ -18,11 +18,13 @@ LIMA_1 = (
     "Rescue teams searched the rubble in the Peruvian capital."
 )
 LIMA_2 = (
-    "Lima quake kills twelve\n\nTwelve people died when a magnitude 6.1 earthquake hit Lima, Peru, on Monday.\n"
+    "Lima quake kills twelve\n\nTwelve people died when a magnitude 6.1 earthquake hit Lima, Peru, on Monday."
+    "\n"
     "Rescue teams in the Peruvian capital searched collapsed houses."
 )
 REHAB = (
-    "Amy Winehouse enters rehab\n\nBritish singer Amy Winehouse checked into a London rehab clinic on Friday, "
+    "Amy Winehouse enters rehab\n\nBritish singer Amy Winehouse checked into a London rehab clinic "
+    "on Friday, "
     "her spokesman said.\nShe cancelled her tour."
 )
 
