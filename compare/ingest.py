@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
+from django.conf import settings
 from django.db import transaction
 
 from compare.encoding import get_encoder
@@ -74,8 +75,14 @@ def validate_input(data: ArticleInput) -> None:
         raise IngestError("Say which outlet published the article.")
     # A cheap pass without the model: text that is nothing but page furniture is
     # refused before it is stored (the model can only remove more).
-    if not process_text(data.text).sentences:
+    sentences = len(process_text(data.text).sentences)
+    if not sentences:
         raise IngestError("No sentences were found in the text once page furniture was removed.")
+    if sentences > settings.MAX_ARTICLE_SENTENCES:
+        raise IngestError(
+            f"The text has {sentences:,} sentences; an article may have at most "
+            f"{settings.MAX_ARTICLE_SENTENCES:,}. Is this several articles in one file?"
+        )
 
 
 def store_article(

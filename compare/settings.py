@@ -154,6 +154,8 @@ TASKS = {
 MAX_UPLOAD_BYTES = envint("MAX_UPLOAD_BYTES", 2 * 1024 * 1024)
 # Pasted text travels in the form body: let it reach the form's own size check.
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 512 * 1024
+# Longer texts are refused with a message: alignment cost grows with sentences squared.
+MAX_ARTICLE_SENTENCES = envint("MAX_ARTICLE_SENTENCES", 2000)
 READING_REQUIRES_LOGIN = envbool("READING_REQUIRES_LOGIN", False)
 
 LOGGING = {

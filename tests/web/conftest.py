@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from compare.ingest import ArticleInput
@@ -31,3 +33,25 @@ def editor(django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+WORDS = (
+    "harbour boats ferry storm wind inspectors council mayor fishermen police coast damage repairs insurers "
+    "engineers quay crane warehouse cargo tanker pilot captain union schools roads power lines hospital"
+).split()
+
+
+@pytest.fixture
+def distinct_sentences():
+    """``count`` sentences unlike each other (repeated lines would rightly be removed as repetition)."""
+
+    def make(count: int) -> str:
+        lines = []
+        for n in range(count):
+            rng = random.Random(n)
+            lines.append(
+                f"Report {n}: the {' '.join(rng.sample(WORDS, 9))} were named by witness {n * 7919 % 10007}."
+            )
+        return "\n".join(lines)
+
+    return make
