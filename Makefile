@@ -36,6 +36,10 @@ run: seeds
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
+# One background worker (production path: PostgreSQL + the database task backend).
+run-worker: migrate
+	TASK_BACKEND=$${TASK_BACKEND:-django_tasks_db.DatabaseBackend} $(PY) manage.py db_worker
+
 test: install-dev
 	$(PY) -m pytest
 

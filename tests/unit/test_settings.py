@@ -53,3 +53,22 @@ def test_a_bad_boolean_is_named():
 def test_database_url_selects_postgresql():
     result = load_settings(DATABASE_URL="postgres://postgres@127.0.0.1:5432/compare")
     assert result.stdout.split()[1] == "django.db.backends.postgresql"
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL"}}
+    environment.update(
+        PRODUCTION="1",
+        SECRET_KEY="k" * 20 + "-random-enough-for-a-test-0123456789",
+        ALLOWED_HOSTS="news.example",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
