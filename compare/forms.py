@@ -41,7 +41,9 @@ class UploadForm(forms.Form):
         help_text="Paste the article, or choose a file below.",
     )
     file = forms.FileField(required=False, help_text=".txt, .md, .html or .htm")
-    story = forms.CharField(required=False, help_text="A story, 'new', or empty to let the app decide.")
+    story = forms.CharField(
+        required=False, help_text="Left to the app, the article joins the most similar story or starts a new one."
+    )
 
     def clean_story(self) -> Story | str | None:
         value = (self.cleaned_data.get("story") or "").strip()
