@@ -105,8 +105,15 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several requests and a worker may write at once; wait instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Several requests and a worker may write at once. IMMEDIATE transactions take
+    # the write lock up front, so a writer waits (timeout) instead of failing with
+    # "database is locked" when a read transaction tries to become a write one;
+    # WAL lets page views read while an article is being written.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=20,
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
