@@ -101,7 +101,7 @@ def article_text(n: int) -> str:
         f"Storm {n} closes the port of {place}\n\n"
         f"Gale-force winds closed the port of {place} on Tuesday, officials said in note {n}.\n"
         f"Ferries were cancelled and {rng.randint(2, 90)} boats were moved inland.\n"
-        f"The weather service expects the wind to ease by {rng.choice(['Thursday', 'Friday', 'the weekend'])}."
+        f"Forecasters expect the wind to ease by {rng.choice(['Thursday', 'Friday', 'the weekend'])}."
     )
 
 
@@ -195,8 +195,8 @@ def run(args: argparse.Namespace) -> int:
     missing = []
     for prefix in accepted:
         row = db.execute(
-            "SELECT a.id, a.status, a.story_id, (SELECT COUNT(*) FROM compare_sentence s WHERE s.article_id = a.id "
-            "AND s.fact_id IS NULL) FROM compare_article a WHERE a.title LIKE ?",
+            "SELECT a.id, a.status, a.story_id, (SELECT COUNT(*) FROM compare_sentence s "
+            "WHERE s.article_id = a.id AND s.fact_id IS NULL) FROM compare_article a WHERE a.title LIKE ?",
             (prefix + "%",),
         ).fetchone()
         if row is None or row[1] != "done" or row[2] is None or row[3] != 0:
