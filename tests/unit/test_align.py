@@ -1,8 +1,9 @@
 """Alignment of two articles and grouping of a story's facts, on hand-made vectors.
 
 Logic tests use plain-cosine parameters (every decision a cosine threshold)
-so that the expected links can be read off the vectors; a few tests use the
-shipped, fitted parameters; two slow tests use the real model.
+so that the expected links can be read off the vectors, or feed hand-made
+judgements straight to ``decide_links``; a few tests use the shipped, fitted
+parameters; the slow tests use the real model on stories written for them.
 """
 
 from __future__ import annotations
@@ -20,8 +21,11 @@ from compare.nlp.align import (
     ArticleSentences,
     Head,
     Link,
+    PairEvidence,
     SentenceRef,
+    align_events,
     align_pair,
+    decide_links,
     group_facts,
     load_params,
     pair_probability,
@@ -37,7 +41,7 @@ def _article(key: int, vectors: list[list[float]], kinds: list[str] | None = Non
 @pytest.fixture
 def cosine_params() -> AlignmentParams:
     """Link at cosine >= 0.7; "same" needs cosine >= 0.9."""
-    return replace(AlignmentParams.plain_cosine(pair_threshold=0.9, link_threshold=0.7), distinct_cosine=0.6)
+    return AlignmentParams.plain_cosine(pair_threshold=0.9, link_threshold=0.7)
 
 
 def _pairs(links: list[Link]) -> set[tuple[int, int]]:
@@ -68,6 +72,113 @@ def test_a_sentence_covering_two_different_facts_links_to_both_as_partial(cosine
     assert {link.kind for link in links} == {"partial"}
 
 
+def test_a_sentence_has_one_same_counterpart_and_a_second_as_strong_becomes_partial(cosine_params):
+    a = _article(1, [[1, 0, 0]])
+    b = _article(2, [[0.99, 0.14, 0], [0.95, 0, 0.31]])
+    kinds = {(link.a.sentence, link.b.sentence): link.kind for link in align_pair(a, b, cosine_params)}
+    assert kinds == {(0, 0): "same", (0, 1): "partial"}
+
+
+def test_same_links_pair_each_sentence_with_its_best_free_counterpart(cosine_params):
+    # a0 and a1 both prefer b0; a0 is closer, so a1 takes its next best, b1.
+    a = _article(1, [[1, 0, 0], [0.94, 0.34, 0]])
+    b = _article(2, [[0.99, 0.14, 0], [0.8, 0.6, 0]])
+    same = {
+        (link.a.sentence, link.b.sentence) for link in align_pair(a, b, cosine_params) if link.kind == "same"
+    }
+    assert same == {(0, 0), (1, 1)}
+
+
+def test_the_lead_bonus_makes_a_headline_and_its_lead_the_same_fact(cosine_params):
+    kinds = ["headline", "body", "body"]
+    a = _article(1, [[1, 0, 0], [0, 1, 0], [0, 0, 1]], kinds)
+    b = _article(2, [[0, 0, 1], [0.8, 0.6, 0], [0, 0.1, 0.99]], kinds)
+    params = replace(cosine_params, lead_bonus=20.0, same_similarity=0.7)
+
+    def kind_of_headline_and_lead(x: ArticleSentences, y: ArticleSentences) -> str:
+        return {(lk.a.sentence, lk.b.sentence): lk.kind for lk in align_pair(x, y, params)}[(0, 1)]
+
+    assert kind_of_headline_and_lead(replace(a, kinds=None), replace(b, kinds=None)) == "partial"
+    assert kind_of_headline_and_lead(a, b) == "same"
+
+
+def _evidence(
+    p_same: list[float],
+    grade: list[float],
+    supported: list[bool] | None = None,
+    shorter: list[int] | None = None,
+) -> PairEvidence:
+    return PairEvidence(
+        np.asarray(p_same, dtype=float),
+        np.asarray(grade, dtype=float),
+        np.asarray(supported or [False] * len(grade), dtype=bool),
+        None if shorter is None else np.asarray(shorter),
+    )
+
+
+@pytest.fixture
+def fact_params() -> AlignmentParams:
+    """Same at P >= 0.5 and grade >= 3.5, partial at grade >= 3, supported partial at grade >= 2."""
+    return replace(
+        load_params(),
+        pair=replace(load_params().pair, threshold=0.5),
+        same_similarity=3.5,
+        partial_similarity=3.0,
+        containment_similarity=2.0,
+        max_partials=2,
+    )
+
+
+def test_decide_links_needs_both_heads_for_same(fact_params):
+    rows, cols = np.array([0, 1, 2]), np.array([0, 1, 2])
+    kinds = decide_links(rows, cols, _evidence([0.9, 0.2, 0.9], [4.0, 4.5, 3.2]), fact_params)
+    assert kinds == ["same", "partial", "partial"]
+
+
+def test_decide_links_caps_the_partial_links_of_a_sentence_keeping_the_strongest(fact_params):
+    rows, cols = np.zeros(4, dtype=int), np.arange(4)
+    kinds = decide_links(rows, cols, _evidence([0.1] * 4, [3.1, 3.9, 3.4, 3.2]), fact_params)
+    assert kinds == ["", "partial", "partial", ""]
+
+
+def test_decide_links_leaves_a_topical_neighbour_unlinked(fact_params):
+    # a0's best counterpart is b0 and b1's best is a1: the weak cross pair a0-b1 has no support.
+    rows, cols = np.array([0, 0, 1]), np.array([0, 1, 1])
+    kinds = decide_links(rows, cols, _evidence([0.9, 0.1, 0.9], [4.2, 2.5, 4.0]), fact_params)
+    assert kinds == ["same", "", "same"]
+
+
+def test_decide_links_takes_a_weak_pair_when_containment_or_mutual_best_supports_it(fact_params):
+    rows, cols = np.array([0, 0, 1]), np.array([0, 1, 1])
+    grade = [4.2, 2.1, 2.5]
+    assert decide_links(rows, cols, _evidence([0.9, 0.1, 0.1], grade), fact_params) == ["same", "", "partial"]
+    contained = _evidence([0.9, 0.1, 0.1], grade, [False, True, False])
+    assert decide_links(rows, cols, contained, fact_params) == ["same", "partial", "partial"]
+    too_weak = _evidence([0.9, 0.1, 0.1], [4.2, 1.5, 1.9], [False, True, False])
+    assert decide_links(rows, cols, too_weak, fact_params) == ["same", "", ""]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 4), st.integers(0, 4), st.floats(0, 1), st.floats(0, 5)),
+        max_size=25,
+        unique_by=lambda row: (row[0], row[1]),
+    )
+)
+def test_decide_links_keeps_one_same_and_at_most_two_partials_per_sentence(candidates):
+    params = replace(load_params(), max_partials=2)
+    rows = np.array([c[0] for c in candidates], dtype=int)
+    cols = np.array([c[1] for c in candidates], dtype=int)
+    evidence = _evidence([c[2] for c in candidates], [c[3] for c in candidates])
+    kinds = decide_links(rows, cols, evidence, params)
+    for side in (rows, cols):
+        for sentence in set(side.tolist()):
+            mine = [kind for kind, s in zip(kinds, side.tolist(), strict=True) if s == sentence]
+            assert mine.count("same") <= 1
+            assert mine.count("partial") <= 2
+
+
 def test_pairs_below_the_cosine_floor_are_never_scored(cosine_params):
     a = _article(1, [[1, 0]])
     b = _article(2, [[0.8, 0.6]])
@@ -76,19 +187,20 @@ def test_pairs_below_the_cosine_floor_are_never_scored(cosine_params):
     assert align_pair(a, b, replace(lenient, candidate_floor=0.9)) == []
 
 
-def test_a_headline_links_to_the_lead_it_restates_thanks_to_the_kinds(cosine_params):
-    kinds_a = ["headline", "body", "body"]
-    kinds_b = ["headline", "body", "body"]
-    a = _article(1, [[1, 0, 0], [0, 1, 0], [0, 0, 1]], kinds_a)
-    b = _article(2, [[0, 0, 1], [0.6, 0.8, 0], [0, 0.1, 0.99]], kinds_b)
-    params = replace(cosine_params, lead_bonus=20.0)
-    assert (0, 1) not in _pairs(align_pair(replace(a, kinds=None), replace(b, kinds=None), params))
-    assert (0, 1) in _pairs(align_pair(a, b, params))
-
-
 def test_an_empty_article_has_no_links(cosine_params):
     empty = ArticleSentences(1, [], np.zeros((0, 3), dtype=np.float32))
     assert align_pair(empty, _article(2, [[1, 0, 0]]), cosine_params) == []
+    assert align_events(empty, _article(2, [[1, 0, 0]]), cosine_params) == []
+
+
+def test_event_level_links_are_a_broader_set_keeping_the_fact_level_kinds(cosine_params):
+    a = _article(1, [[1, 0, 0], [0, 1, 0]])
+    b = _article(2, [[0.99, 0.14, 0], [0.6, 0.8, 0]])
+    events = replace(cosine_params, alignment=Head.on_cosine(0.5))
+    facts = {(lk.a.sentence, lk.b.sentence): lk.kind for lk in align_pair(a, b, events)}
+    event_links = {(lk.a.sentence, lk.b.sentence): lk.kind for lk in align_events(a, b, events)}
+    assert set(facts) < set(event_links)
+    assert all(event_links[pair] == kind for pair, kind in facts.items())
 
 
 def _link(a: tuple[int, int], b: tuple[int, int], kind: str = "same", score: float = 0.9) -> Link:
@@ -220,3 +332,76 @@ def test_a_headline_links_to_the_lead_that_restates_it(real_story):
     pairs = _pairs(align_pair(real_story["english"], real_story["translated"]))
     assert (0, 3) in pairs or (1, 0) in pairs
     assert (1, 3) in pairs
+
+
+@pytest.fixture(scope="module")
+def ferry_story(real_encoder) -> dict[str, ArticleSentences]:
+    """An invented ferry disaster told by two outlets.
+
+    Paraphrased facts, one quotation in two translations, one sentence that
+    merges two of the other's, and background on the same topic.
+    """
+    wire = [
+        "Ferry capsizes on Lake Morvane, 14 dead",
+        "At least 14 people died when a passenger ferry capsized on Lake Morvane on Sunday, police said.",
+        "The ferry was carrying around 60 passengers from Tellis to the island of Orra "
+        "when it was hit by a sudden storm.",
+        '"We are doing everything possible to find the missing," '
+        "regional governor Anna Petrov told reporters.",
+        "Lake Morvane is the country's largest freshwater lake and a popular destination for tourists.",
+        "Ferry accidents are common in the region, where many boats are old and poorly maintained.",
+    ]
+    local = [
+        "Fourteen killed as ferry sinks in storm on Lake Morvane",
+        "A ferry sank on Lake Morvane on Sunday, killing at least 14 people, according to the police.",
+        "The boat had about 60 passengers on board.",
+        "A sudden storm struck the ferry during its crossing from Tellis to Orra.",
+        'Governor Anna Petrov said: "We are making every possible effort to find those still missing."',
+        "The government has announced an inquiry into the company that operated the vessel.",
+        "Tourism to the islands of the lake has grown sharply over the past decade.",
+    ]
+    kinds_wire = ["headline"] + ["body"] * (len(wire) - 1)
+    kinds_local = ["headline"] + ["body"] * (len(local) - 1)
+    return {
+        "wire": ArticleSentences(1, wire, real_encoder.encode(wire), kinds_wire),
+        "local": ArticleSentences(2, local, real_encoder.encode(local), kinds_local),
+    }
+
+
+@pytest.mark.slow
+def test_paraphrased_facts_and_a_translated_quote_are_the_same_fact(ferry_story):
+    kinds = {
+        (lk.a.sentence, lk.b.sentence): lk.kind
+        for lk in align_pair(ferry_story["wire"], ferry_story["local"])
+    }
+    assert kinds[(0, 0)] == "same"
+    assert kinds[(1, 1)] == "same"
+    assert kinds[(3, 4)] == "same"
+
+
+@pytest.mark.slow
+def test_a_sentence_merging_two_facts_links_to_both(ferry_story):
+    kinds = {
+        (lk.a.sentence, lk.b.sentence): lk.kind
+        for lk in align_pair(ferry_story["wire"], ferry_story["local"])
+    }
+    assert (2, 2) in kinds and (2, 3) in kinds
+    assert "partial" in {kinds[(2, 2)], kinds[(2, 3)]}
+
+
+@pytest.mark.slow
+def test_background_on_the_same_topic_stays_unlinked_and_ends_as_unique_facts(ferry_story):
+    wire, local = ferry_story["wire"], ferry_story["local"]
+    links = align_pair(wire, local)
+    linked = {lk.a for lk in links} | {lk.b for lk in links}
+    background = {SentenceRef(1, 4), SentenceRef(1, 5), SentenceRef(2, 5), SentenceRef(2, 6)}
+    assert not linked & background
+    facts = group_facts([wire, local], links)
+    assert {fact.members[0] for fact in facts if fact.kind == "unique"} >= background
+    fact_of = {ref: fact for fact in facts for ref in fact.members}
+    # Headline and lead restate each other: one shared fact of four sentences.
+    assert set(fact_of[SentenceRef(1, 0)].members) == {SentenceRef(k, s) for k in (1, 2) for s in (0, 1)}
+    assert fact_of[SentenceRef(1, 3)].kind == "shared"
+    merged = fact_of[SentenceRef(1, 2)]
+    assert merged.kind == "partial"
+    assert set(merged.members) == {SentenceRef(1, 2), SentenceRef(2, 2), SentenceRef(2, 3)}

@@ -108,3 +108,12 @@ def test_disk_cache_encodes_each_text_once_across_runs(tmp_path):
     again = DiskCachedEncoder(inner, tmp_path, "file").encode(["b", "c"])
     assert inner.calls == [["a", "b"], ["c"]]
     assert np.allclose(again[0], first[1])
+
+
+def test_evaluate_alignment_runs_the_app_path_unless_event_level_is_asked(cosine_at_half):
+    records = [_record([[0, 0], [1, 1]])]
+    facts = evaluate_alignment(records, TableEncoder(VECTORS), cosine_at_half)
+    events = evaluate_alignment(records, TableEncoder(VECTORS), cosine_at_half, level="event")
+    assert (facts["level"], events["level"]) == ("fact", "event")
+    with pytest.raises(ValueError):
+        evaluate_alignment(records, TableEncoder(VECTORS), cosine_at_half, level="story")
