@@ -42,7 +42,7 @@ class UploadForm(forms.Form):
     )
     file = forms.FileField(required=False, help_text=".txt, .md, .html or .htm")
     story = forms.CharField(
-        required=False, help_text="Left to the app, the article joins the most similar story or starts a new one."
+        required=False, help_text="Left to the app, it joins the most similar story or starts a new one."
     )
 
     def clean_story(self) -> Story | str | None:

@@ -42,12 +42,18 @@ class Command(BaseCommand):
             "--json", dest="as_json", action="store_true", help="print one JSON object on the last line"
         )
         parser.add_argument(
+            "--level",
+            choices=["fact", "event"],
+            default="fact",
+            help="alignment: 'fact', the app's own links (default), or 'event', the broader same-event links",
+        )
+        parser.add_argument(
             "--here",
             action="store_true",
             help="clustering, used internally: assign in the current database instead of a throwaway one",
         )
 
-    def handle(self, *args, task: str, data: Path, as_json: bool, here: bool, **options):
+    def handle(self, *args, task: str, data: Path, as_json: bool, level: str, here: bool, **options):
         records = read_jsonl(data)
         encoder = get_encoder()
         try:
@@ -58,7 +64,7 @@ class Command(BaseCommand):
             elif task == "alignment":
                 from compare.nlp.evaluation import evaluate_alignment
 
-                scores = evaluate_alignment(records, encoder)
+                scores = {"level": level, **evaluate_alignment(records, encoder, level=level)}
             elif here:
                 from compare.story_evaluation import cluster_records, score_clustering
 
