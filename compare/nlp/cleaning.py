@@ -9,17 +9,43 @@ Photo/...)``, ``2 min read``). Lines that read like reported speech (a
 reporting verb, a quotation) are never furniture, so a real sentence that
 mentions e-mail or subscribers survives.
 
-Most rules judge one line, or find the parts of a line to strip (a doubled
-phrase, a caption label, a credit). ``find_teasers`` judges the end of the
-page from the kept texts, the removal reasons and an on-topic flag that the
-pipeline computes from embeddings; repetition is handled in ``pipeline``.
+Most rules judge one line. The parts of a line to strip (a doubled phrase, a
+caption label, a credit) are found in ``line_edges``; the end of the page
+(teasers for other stories) is judged in ``teasers``; repetition is handled
+in the pipeline. Their names are importable from here too.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
+
+from compare.nlp.line_edges import doubled_unit_end, strip_credit
+from compare.nlp.teasers import CLOSING_REASONS, MARKER_REASONS, find_teasers
+from compare.nlp.text_shape import (
+    BODY_MIN_WORDS,
+    has_terminal_punctuation,
+    is_body_like,
+    looks_like_heading,
+    words,
+)
+
+__all__ = [
+    "BODY_MIN_WORDS",
+    "CLOSING_REASONS",
+    "MARKER_REASONS",
+    "REASONS",
+    "Removal",
+    "classify_line",
+    "doubled_unit_end",
+    "find_teasers",
+    "has_terminal_punctuation",
+    "is_bare_name",
+    "is_body_like",
+    "looks_like_heading",
+    "strip_credit",
+    "words",
+]
 
 REASONS: dict[str, str] = {
     "repeated": "Repeated paragraph or sentence",
@@ -55,24 +81,6 @@ class Removal:
     block: int
     start: int
     end: int
-
-
-def words(text: str) -> list[str]:
-    return re.findall(r"[\w'’-]+", text)
-
-
-# A full stop, question or exclamation mark, maybe inside closing quotes (spaced, in some copy).
-_TERMINAL = re.compile(r"[.!?…](?:\s?[\"'”’»)\]])*$")
-
-
-def has_terminal_punctuation(text: str) -> bool:
-    return bool(_TERMINAL.search(text))
-
-
-def looks_like_heading(text: str, max_words: int = 16) -> bool:
-    """Short, no terminal punctuation, not a lead-in ending with ':' or ','."""
-    n = len(words(text))
-    return 0 < n <= max_words and not has_terminal_punctuation(text) and not text.endswith((":", ",", ";"))
 
 
 # Reported speech is content: UI labels never say who said what.
@@ -318,209 +326,6 @@ def classify_line(text: str, *, in_header: bool = False) -> str | None:
     return _prompt_reason(text)
 
 
-# A trailing credit in brackets: "(AP Photo/Name)", "(Photo: Reuters)", "[Name/Sputnik via AP]".
-_CREDIT_PARENS = re.compile(
-    r"\s*[(\[](?:[^()\[\]]{0,60}\b(?:Photo|Photograph|Credit|Getty|Images)\b[^()\[\]]{0,60}"
-    r"|[A-Z][^()\[\]\s/]*(?:\s[^()\[\]\s/]+){0,3}\s?/\s?[A-Z][^()\[\]]{0,60})[)\]]\.?$"
-)
-# A labelled credit at the end: "Credit: Name/AP", "Photograph: Name/Getty Images".
-_CREDIT_LABEL = re.compile(
-    r"(?:^|\s)(?:Photo(?:graph)?s?|Pictures?|Images?|Credit|Photo credit|Illustration|Courtesy(?: of)?"
-    r"|PHOTO|CREDIT)\s*:\s*[^:]{2,80}$"
-)
-# A caption label in front of the caption: "Image caption, ..." (BBC style).
-_CAPTION_LABEL = re.compile(
-    r"^(?:(?:Image|Media|Photo|Video) caption\s*[,:]"
-    r"|(?:file photo|illustrative(?: photo| image)?|pictured)\s*:)\s*",
-    re.IGNORECASE,
-)
-_AGENCIES = re.compile(
-    r"\b(?:Getty Images|AFP|AP|Reuters|REUTERS|EPA|EPA-EFE|Shutterstock|Alamy|Bloomberg|Pool|Sipa|ZUMA"
-    r"|Xinhua|TASS|Sputnik|Anadolu|Flash90|PA(?: Wire)?|dpa|DPA|Handout|File)$"
-)
-_CREDIT_LINKS = frozenset({"via", "and", "for", "of", "de", "van", "von", "al", "el", "da", "the"})
-_AFTER_SENTENCE = re.compile(r"(?:^|[.!?][\"”’)]?\s+)(?=[A-Z(])")
-
-
-def _credit_tail_start(text: str) -> int | None:
-    """Where a trailing photo credit begins, if the text ends with one."""
-    for pattern in (_CREDIT_PARENS, _CREDIT_LABEL):
-        found = pattern.search(text)
-        if found and len(words(found.group())) <= 12:
-            return found.start()
-    starts = [m.end() for m in _AFTER_SENTENCE.finditer(text)]
-    if not starts:
-        return None
-    tail = text[starts[-1] :]
-    tokens = words(tail)
-    if not tokens or len(tokens) > 10 or has_terminal_punctuation(tail) or ":" in tail:
-        return None
-    # A credit is names: "Russia/Syria ties" or "Putin thanked AP" are not.
-    if not all(t[:1].isupper() or t.lower() in _CREDIT_LINKS for t in tokens):
-        return None
-    n = len(tokens)
-    if re.search(r"[A-Za-z.]\s?/\s?[A-Z]", tail) or (n <= 6 and _AGENCIES.search(tail)):
-        return starts[-1]
-    return None
-
-
-def strip_credit(text: str) -> tuple[int, int]:
-    """The part of a line left after taking off a caption label and a trailing photo credit.
-
-    Args:
-        text: one stripped line.
-    Returns:
-        ``(start, end)`` of what remains; ``start == end`` when the whole line is a credit.
-    """
-    start = 0
-    label = _CAPTION_LABEL.match(text)
-    if label:
-        start = label.end()
-    tail = _credit_tail_start(text[start:])
-    end = len(text) if tail is None else start + tail
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
-def doubled_unit_end(text: str) -> int | None:
-    """If the line is one phrase written two or more times back to back, where the first copy ends.
-
-    ``"Send in e-mailSend in e-mail"`` -> 14. Whitespace between copies is
-    ignored. Copies glued together are always a scraping artefact; copies
-    separated by a space need a phrase of three words or more, so that a
-    name such as "Bora Bora" is left alone.
-    """
-    positions = [i for i, char in enumerate(text) if not char.isspace()]
-    compact = "".join(text[i] for i in positions)
-    if len(compact) < 6:
-        return None
-    period = (compact + compact).find(compact, 1)
-    if period >= len(compact) or period < 3 or not any(c.isalpha() for c in compact[:period]):
-        return None
-    end = positions[period - 1] + 1
-    glued = not text[end].isspace()
-    if not glued and len(words(text[:end])) < 3:
-        return None
-    return end
-
-
 def _is_credit_only(text: str) -> bool:
     start, end = strip_credit(text)
     return start == end
-
-
-# --- The end of the page -------------------------------------------------------------------
-
-# Furniture that only ever closes an article: what follows is the page, not the story.
-CLOSING_REASONS = frozenset({"contributor-line", "comment-policy", "more-stories", "tags", "site-notice"})
-# Furniture that may also sit inside an article (a newsletter box, share bar, related link).
-MARKER_REASONS = CLOSING_REASONS | {
-    "share-button",
-    "signup-prompt",
-    "login-prompt",
-    "follow-prompt",
-    "related-link",
-    "advert",
-    "navigation",
-}
-# Body paragraphs are long sentences; teaser headlines rarely reach this.
-BODY_MIN_WORDS = 15
-# A closing marker that this many body paragraphs follow is not the end (a
-# contributor line at the top, say).
-_BODY_AFTER_CLOSING = 2
-# Fewer headline-shaped lines than this after furniture do not outweigh a body-like one.
-_LIST_MIN_HEADS = 3
-# A teaser's caption sits right before its headline and is short.
-_CAPTION_MAX_WORDS = 25
-
-
-def is_body_like(text: str) -> bool:
-    """A paragraph that reads as article prose: long, and ending like a sentence."""
-    return len(words(text)) >= BODY_MIN_WORDS and has_terminal_punctuation(text)
-
-
-def _closing_marker(texts: Sequence[str], reasons: Sequence[str | None], body: list[int]) -> int:
-    """The first closing marker that ends the article, or ``len(texts)``.
-
-    It ends the article when fewer than two body paragraphs follow it and at
-    least as much kept text precedes it as follows it: a page's furniture is
-    rarely longer than its story.
-    """
-    sizes = [len(t) for t in texts]
-    for i, reason in enumerate(reasons):
-        if reason not in CLOSING_REASONS:
-            continue
-        if sum(b > i for b in body) < _BODY_AFTER_CLOSING and sum(sizes[:i]) >= sum(sizes[i + 1 :]):
-            return i
-    return len(texts)
-
-
-def _teaser_list(texts: Sequence[str], rest: list[int], after: int) -> set[int]:
-    """Two or more headline-shaped lines after furniture: a list of other stories.
-
-    The list runs from the caption just before its first headline to its last
-    headline. Without furniture before it, a run of short lines at the end is
-    as likely a list in the story (an injury report, a cast list) and stays.
-    """
-    heads = [i for i in rest if i > after and looks_like_heading(texts[i], max_words=_CAPTION_MAX_WORDS)]
-    if len(heads) < 2:
-        return set()
-    first = rest.index(heads[0])
-    if first > 0 and rest[first - 1] > after and len(words(texts[rest[first - 1]])) <= _CAPTION_MAX_WORDS:
-        first -= 1
-    return {i for i in rest[first:] if i <= heads[-1]}
-
-
-def _end_of_body(
-    texts: Sequence[str], reasons: Sequence[str | None], body: list[int], closing: int
-) -> int | None:
-    """The last body paragraph of the story proper.
-
-    Usually the last body-like paragraph before the closing marker. But a
-    teaser list can hold a long caption that reads like body ("Lake Kinneret.
-    The high water level created lagoons ..."): when, after some furniture,
-    at least three headline-shaped lines follow and at most one body-like
-    block, and that tail is shorter than what precedes the furniture, the
-    story ended before the furniture.
-    """
-    sizes = [len(t) for t in texts]
-    for marker in (i for i in range(body[0] if body else 0, closing) if reasons[i] in MARKER_REASONS):
-        after = [i for i in range(marker + 1, closing) if texts[i]]
-        heads = sum(looks_like_heading(texts[i], max_words=_CAPTION_MAX_WORDS) for i in after)
-        bodies = sum(i in body for i in after)
-        listed = bodies < 2 and heads >= _LIST_MIN_HEADS and heads >= 2 * bodies
-        if listed and sum(sizes[:marker]) >= sum(sizes[marker + 1 : closing]):
-            return max((b for b in body if b < marker), default=None)
-    return max((b for b in body if b < closing), default=None)
-
-
-def find_teasers(texts: Sequence[str], reasons: Sequence[str | None], on_topic: Sequence[bool]) -> set[int]:
-    """Blocks after the end of the article that advertise other stories.
-
-    Everything after a closing marker (contributor line, comment policy,
-    "More on this story", tags, copyright) that ends the article is page, not
-    story. Between the end of the body (``_end_of_body``) and that marker, a
-    run of headline-shaped lines after furniture is a teaser list, and, once
-    any furniture marker has appeared, an off-topic block is a teaser too.
-
-    Args:
-        texts: the kept text of each block ("" for a block that went).
-        reasons: the reason a block went entirely, or None if it is kept.
-        on_topic: whether each block is close to the article's own content
-            (all True without an encoder).
-    Returns:
-        Indices of the blocks to remove as teasers.
-    """
-    body = [i for i, t in enumerate(texts) if t and on_topic[i] and is_body_like(t)]
-    closing = _closing_marker(texts, reasons, body)
-    teasers = {i for i, t in enumerate(texts) if t and i > closing}
-    last_body = _end_of_body(texts, reasons, body, closing)
-    if last_body is None:
-        return teasers
-    rest = [i for i in range(last_body + 1, closing) if texts[i]]
-    markers = [i for i in range(last_body + 1, closing) if reasons[i] in MARKER_REASONS]
-    if markers:
-        teasers |= _teaser_list(texts, rest, markers[0])
-        teasers |= {i for i in rest if i > markers[0] and not on_topic[i]}
-    return teasers
