@@ -14,7 +14,7 @@ from itertools import combinations
 import numpy as np
 from django.db import transaction
 
-from compare.models import Article, Fact, Link, Sentence, Story
+from compare.models import AlignedPair, Article, Fact, Link, Sentence, Story
 from compare.nlp.align import ArticleSentences, SentenceRef, align_pair, group_facts
 from compare.nlp.align import Link as PairLink
 from compare.nlp.embedding import EMBEDDING_DIM
@@ -45,11 +45,7 @@ def _load(story: Story) -> tuple[list[ArticleSentences], dict[tuple[int, int], S
 
 
 def _aligned_pairs(story: Story) -> set[tuple[int, int]]:
-    return set(
-        Link.objects.filter(story=story, origin=Link.Origin.MACHINE)
-        .values_list("a__article_id", "b__article_id")
-        .distinct()
-    )
+    return set(AlignedPair.objects.filter(story=story).values_list("first_id", "second_id"))
 
 
 def _store_pair_links(
@@ -86,18 +82,21 @@ def align_story(story: Story, *, realign: Iterable[int] = ()) -> None:
         drop = Link.objects.filter(story=story, origin=Link.Origin.MACHINE, verdict=Link.Verdict.NONE)
         drop.filter(a__article_id__in=realign).delete()
         drop.filter(b__article_id__in=realign).delete()
+        pairs = AlignedPair.objects.filter(story=story)
+        pairs.filter(first_id__in=realign).delete()
+        pairs.filter(second_id__in=realign).delete()
     articles, lookup = _load(story)
-    done = (
-        _aligned_pairs(story)
-        if not realign
-        else {pair for pair in _aligned_pairs(story) if not (set(pair) & realign)}
-    )
+    done = _aligned_pairs(story)
     new_links: list[PairLink] = []
-    for left, right in combinations(articles, 2):
-        if (left.article, right.article) in done or not len(left.texts) or not len(right.texts):
+    new_pairs: list[AlignedPair] = []
+    for left, right in combinations(articles, 2):  # articles are ordered by id
+        if (left.article, right.article) in done:
             continue
-        new_links.extend(align_pair(left, right))
+        if len(left.texts) and len(right.texts):
+            new_links.extend(align_pair(left, right))
+        new_pairs.append(AlignedPair(story=story, first_id=left.article, second_id=right.article))
     _store_pair_links(story, new_links, lookup)
+    AlignedPair.objects.bulk_create(new_pairs, ignore_conflicts=True)
     regroup_facts(story, articles, lookup)
 
 
@@ -105,6 +104,8 @@ def drop_article_links(story: Story, article_id: int) -> None:
     """Forget an article's links in a story it leaves (editor-made ones included: they no longer apply)."""
     Link.objects.filter(story=story, a__article_id=article_id).delete()
     Link.objects.filter(story=story, b__article_id=article_id).delete()
+    AlignedPair.objects.filter(story=story, first_id=article_id).delete()
+    AlignedPair.objects.filter(story=story, second_id=article_id).delete()
 
 
 def regroup_facts(

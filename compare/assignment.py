@@ -217,6 +217,7 @@ def merge_stories(target: Story, other: Story, encoder: Encoder | None = None) -
         _add(target, profile_of(article, encoder))
     # Links inside the merged story stay valid: re-home them instead of recomputing.
     other.links.update(story=target)
+    other.aligned_pairs.update(story=target)
     _forget(other.pk)
     other.delete()
     refresh_title(target, encoder)

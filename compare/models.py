@@ -215,3 +215,19 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} by {self.user} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class AlignedPair(models.Model):
+    """Two articles of a story whose sentences the machine has aligned (with or without links).
+
+    Recorded explicitly so that a pair with no common fact is not aligned
+    again every time another article joins the story.
+    """
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="aligned_pairs")
+    first = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    aligned_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["first", "second"], name="aligned_pair_unique")]

@@ -86,3 +86,18 @@ def test_recluster_dry_run_moves_nothing():
     call_command("recluster", "--dry-run", stdout=out)
     assert "1 article would move" in out.getvalue()
     assert Article.objects.get(pk=stray.pk).story_id == wrong.pk
+
+
+def test_a_pair_without_common_facts_is_aligned_once(monkeypatch):
+    from compare import alignment
+
+    story = Story.objects.create(title="Mixed", title_set_by_editor=True)
+    ingest(ArticleInput(text=LIMA_1, outlet="A"), story=story)
+    ingest(ArticleInput(text=REHAB, outlet="B"), story=story)  # nothing in common with Lima
+    calls = []
+    real = alignment.align_pair
+    monkeypatch.setattr(
+        alignment, "align_pair", lambda a, b: calls.append((a.article, b.article)) or real(a, b)
+    )
+    ingest(ArticleInput(text=LIMA_2, outlet="C"), story=story)
+    assert len(calls) == 2  # only the new article's pairs, not the old link-less one again
