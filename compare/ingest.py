@@ -152,6 +152,23 @@ def embed_texts(texts: list[str], encoder: Encoder) -> list[bytes]:
     return [known[h] for h in hashes]
 
 
+def warm_embeddings(inputs: list[ArticleInput], encoder: Encoder) -> int:
+    """Encode the sentences of many articles in one call before they are processed one by one.
+
+    One large call lets the model sort sentences by length and pad little;
+    article-sized calls pad each small batch to its longest sentence and pay
+    the per-call overhead every time. The caching encoder then serves the
+    per-article work. Returns the number of sentences handed to the encoder.
+    """
+    texts: list[str] = []
+    for data in inputs:
+        if data.text and len(data.text) <= MAX_TEXT_CHARS:
+            texts.extend(s.text for s in process_text(data.text).sentences)
+    if texts:
+        encoder.encode(texts)
+    return len(texts)
+
+
 def _prepare(article: Article, encoder: Encoder) -> tuple[ProcessedArticle, list[bytes]]:
     """Clean, split and embed (no database writes: the slow part runs outside any transaction)."""
     overrides = list(article.overrides.values_list("action", "text"))

@@ -7,9 +7,13 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from compare.encoding import get_encoder
 from compare.importing import read_article_files
-from compare.ingest import IngestError, ingest
+from compare.ingest import IngestError, ingest, warm_embeddings
 from compare.models import Article, Story
+
+# Articles whose sentences are encoded together, ahead of processing them one by one.
+WARM_CHUNK = 64
 
 
 class Command(BaseCommand):
@@ -32,12 +36,20 @@ class Command(BaseCommand):
         imported = duplicates = failed = 0
         rejected: list[str] = []
         items = list(read_article_files(paths, default_outlet=outlet))
-        for item in tqdm(items, desc="Importing", unit="article", disable=no_progress or not items):
+        encoder = get_encoder()
+        for number, item in enumerate(
+            tqdm(items, desc="Importing", unit="article", disable=no_progress or not items)
+        ):
+            if number % WARM_CHUNK == 0:
+                warm_embeddings(
+                    [i.article for i in items[number : number + WARM_CHUNK] if i.article], encoder
+                )
             if item.article is None:
                 rejected.append(f"{item.source}: {item.error}")
                 continue
             try:
-                result = ingest(item.article, story=target)
+                # Processed here, not queued: the summary reports what became of each file.
+                result = ingest(item.article, story=target, encoder=encoder)
             except IngestError as exc:
                 rejected.append(f"{item.source}: {exc}")
                 continue
