@@ -1,0 +1,1 @@
+"""Benchmarks: ``make bench`` runs them all (bench/run.py). Not tests: nothing asserts on a figure."""
