@@ -9,9 +9,13 @@ from django.conf import settings
 from compare.nlp.embedding import CachingEncoder, Encoder, HashingEncoder, SentenceTransformerEncoder
 
 
-@functools.cache
 def get_encoder() -> Encoder:
-    """The cached default encoder; tests pass their own encoder instead."""
+    """The process-wide encoder. Looked up at each call, so one override reaches every caller."""
+    return _default_encoder()
+
+
+@functools.cache
+def _default_encoder() -> Encoder:
     if settings.EMBEDDING_BACKEND == "hashing":
         inner: Encoder = HashingEncoder()
     else:

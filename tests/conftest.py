@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from compare.encoding import get_encoder
+from compare import encoding
 from compare.nlp.embedding import CachingEncoder, SentenceTransformerEncoder
 
 
@@ -18,13 +18,14 @@ def real_encoder() -> CachingEncoder:
 def hashing_encoder(settings):
     """By default the app's encoder is the fast, model-free one: tests of logic, not quality."""
     settings.EMBEDDING_BACKEND = "hashing"
-    get_encoder.cache_clear()
-    yield get_encoder()
-    get_encoder.cache_clear()
+    clear = encoding._default_encoder.cache_clear  # kept: a test may patch the function itself
+    clear()
+    yield encoding.get_encoder()
+    clear()
 
 
 @pytest.fixture
 def use_real_model(real_encoder, monkeypatch):
     """Route the app's default encoder to the session's real model."""
-    monkeypatch.setattr("compare.ingest.get_encoder", lambda: real_encoder)
+    monkeypatch.setattr(encoding, "_default_encoder", lambda: real_encoder)
     return real_encoder

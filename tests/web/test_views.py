@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from compare.ingest import ArticleInput, ingest
-from compare.models import Story
+from compare.models import Article, Story
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +68,77 @@ def test_the_json_export_downloads(client, story):
     assert response.status_code == 200
     assert f'filename="story-{story.pk}-storm-in-valletta-' in response["Content-Disposition"]
     assert json.loads(response.content)["schema"] == "story-comparison/1"
+
+
+def test_the_story_list_answers_htmx_with_the_results_only(client, story):
+    response = client.get(reverse("compare:story-list"), {"q": "Gozo"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="story-results"')
+    assert "<html" not in html and "Storm in Valletta" in html
+
+
+def test_the_story_list_filters_by_text_outlet_and_date(client, story):
+    other = Story.objects.create(title="Quake in Lima", title_set_by_editor=True)
+    ingest(ArticleInput(text="A strong earthquake shook Lima on Monday.", outlet="El Comercio"), story=other)
+    url = reverse("compare:story-list")
+    assert "Quake in Lima" not in client.get(url, {"q": "Gozo"}).content.decode()
+    outlet = Article.objects.get(outlet__name="El Comercio").outlet
+    html = client.get(url, {"outlet": outlet.pk}).content.decode()
+    assert "Quake in Lima" in html and "Storm in Valletta" not in html
+    assert "No story matches" in client.get(url, {"until": "1999-01-01"}).content.decode()
+
+
+def test_the_story_list_paginates(client):
+    for n in range(25):
+        Story.objects.create(title=f"Story number {n}", title_set_by_editor=True)
+    first = client.get(reverse("compare:story-list")).content.decode()
+    second = client.get(reverse("compare:story-list"), {"page": 2}).content.decode()
+    assert "Page 1 of 2" in first and "Story number 24" in first
+    assert "Story number 0" in second
+
+
+def test_the_story_page_answers_htmx_with_the_comparison_panel_only(client, story):
+    left, right = Article.objects.order_by("id")
+    url = reverse("compare:story-detail", args=[story.pk])
+    response = client.get(url, {"left": right.pk, "right": left.pk}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="comparison-panel"')
+    assert "<html" not in html and "fact-matrix" not in html
+    assert html.index(f"article-{right.pk}-title") < html.index(f"article-{left.pk}-title")
+
+
+def test_following_a_sentence_returns_its_counterparts_with_a_word_diff(client, story):
+    left, right = Article.objects.order_by("id")
+    sentence = left.sentences.get(text__startswith="Gale-force")
+    url = reverse("compare:sentence-detail", args=[story.pk, sentence.pk])
+    html = client.get(url, {"other": right.pk}, HTTP_HX_REQUEST="true").content.decode()
+    assert html.lstrip().startswith('<aside id="fact-detail"')
+    assert "Following:" in html
+
+
+def test_following_without_javascript_renders_the_detail_in_the_page(client, story):
+    left, right = Article.objects.order_by("id")
+    sentence = left.sentences.get(text__startswith="Gale-force")
+    url = reverse("compare:story-detail", args=[story.pk])
+    html = client.get(url, {"left": left.pk, "right": right.pk, "focus": sentence.pk}).content.decode()
+    assert "Following:" in html and "<html" in html
+
+
+@pytest.mark.parametrize("outlets", [2, 5])
+def test_the_story_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries, outlets):
+    story = Story.objects.create(title="Harbour closed", title_set_by_editor=True)
+    for n in range(outlets):
+        text = "\n".join(
+            f"Gale-force winds closed the harbour in Valletta on Tuesday, source {n} said in report {k}."
+            for k in range(12)
+        )
+        ingest(ArticleInput(text=f"Harbour closed ({n})\n\n{text}", outlet=f"Outlet {n}"), story=story)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("compare:story-detail", args=[story.pk]))
+    assert response.status_code == 200
+
+
+def test_reading_can_require_sign_in(client, story, settings):
+    settings.READING_REQUIRES_LOGIN = True
+    response = client.get(reverse("compare:story-detail", args=[story.pk]))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
