@@ -9,13 +9,19 @@ active stories, whatever the number of articles ever stored.
 
 Topic similarity alone merges look-alike events (two earthquakes, two
 celebrities in rehab), so the decision also weighs shared names, places,
-numbers and dates (rarer entities count more) and the time gap::
+numbers and dates (rarer entities count more), the time gap and the story's
+size::
 
     score = cosine_weight * cosine(article, centroid)
-          + entity_weight * weighted share of the article's entities the story also has
+          + entity_weight * weighted Dice overlap of article and story entities
           - time_weight * log1p(days between the article and the story's span)
+          + size_weight * log(articles in the story)
 
-and the article joins the best story when ``score >= threshold``.
+and the article joins the best story when ``score >= threshold``. The size
+term is the "rich get richer" prior of online Bayesian clustering (a Chinese
+restaurant process): a story many outlets already cover is a likelier home
+than a one-article story, whose single article is weak evidence of what the
+event is.
 """
 
 from __future__ import annotations
@@ -40,17 +46,19 @@ SECONDS_PER_DAY = 86_400.0
 class ClusteringParams:
     """Every knob of profile building and assignment; see clustering_params.json for values."""
 
-    title_weight: float = 2.0  # the headline states the event; it outweighs any one sentence
-    lead_weight: float = 1.5  # the first sentences say who, what, where; the tail drifts to background
+    # Fallbacks when clustering_params.json is missing; they equal its fitted values.
+    title_weight: float = 1.0  # the headline counts as one more lead sentence
+    lead_weight: float = 1.0  # the first sentences say who, what, where
     lead_sentences: int = 3
-    max_sentences: int = 30  # later sentences are mostly background and cost encoding time
-    entity_sentences: int = 30  # entities further down are incidental (other cases, history)
+    max_sentences: int = 5  # later sentences drift to background shared by look-alike events
+    entity_sentences: int = 30  # names further down are mostly other cases and history
     cosine_weight: float = 1.0
-    entity_weight: float = 0.5
-    time_weight: float = 0.05
-    threshold: float = 0.6
+    entity_weight: float = 1.5
+    time_weight: float = 0.03  # per log-day of gap: 1 day costs 0.02, a week 0.06, a year 0.18
+    size_weight: float = 0.1
+    threshold: float = 1.0
     top_n: int = 20  # stories re-ranked with entities after the cosine pre-selection
-    window_days: float = 30.0  # stories this far from the article's date are not candidates
+    window_days: float = 365.0  # stories this far from the article's date are not candidates
     version: str = "defaults"
 
     @classmethod
@@ -76,13 +84,14 @@ def default_params() -> ClusteringParams:
     return _DEFAULT_PARAMS
 
 
+def _as_utc(moment: datetime) -> datetime:
+    """Naive datetimes are taken as UTC, so naive and aware times can be compared."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
 def _timestamp(moment: datetime | None) -> float:
-    """Seconds since the epoch, NaN when unknown; naive datetimes are taken as UTC."""
-    if moment is None:
-        return math.nan
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
+    """Seconds since the epoch, NaN when unknown."""
+    return math.nan if moment is None else _as_utc(moment).timestamp()
 
 
 @dataclass(frozen=True)
@@ -166,10 +175,11 @@ class StoryState:
         for entity in profile.entities:
             self.entity_counts[entity] = self.entity_counts.get(entity, 0) + 1
         if profile.published is not None:
-            if self.first_published is None or profile.published < self.first_published:
-                self.first_published = profile.published
-            if self.last_published is None or profile.published > self.last_published:
-                self.last_published = profile.published
+            moment = _as_utc(profile.published)
+            if self.first_published is None or moment < _as_utc(self.first_published):
+                self.first_published = moment
+            if self.last_published is None or moment > _as_utc(self.last_published):
+                self.last_published = moment
 
     def remove(self, profile: ArticleProfile) -> None:
         """Take an article out. The time span is kept: without the other articles'
@@ -358,6 +368,7 @@ class StoryIndex:
             params.cosine_weight * similarity
             + params.entity_weight * overlap
             - params.time_weight * math.log1p(gap_days)
+            + params.size_weight * math.log(max(self._states[key].count, 1))
         )
         return Candidate(key, score, similarity, shared)
 
@@ -469,5 +480,5 @@ def central_title(titles: Sequence[str], vectors: np.ndarray) -> str:
 
 __all__: Iterable[str] = (
     "ArticleProfile", "Assignment", "Candidate", "ClusteringParams", "StoryIndex", "StoryState",
-    "assign", "build_profile", "central_title", "default_params", "load_params",
+    "assign", "build_profile", "central_title", "default_params", "entity_overlap", "load_params",
 )  # fmt: skip

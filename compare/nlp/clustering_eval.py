@@ -79,14 +79,13 @@ def split_sentences(line: str) -> list[str]:
 def split_article(title: str, text: str) -> tuple[str, list[str]]:
     """(usable title, body sentences) of raw scraped copy.
 
-    Link lines and bare datelines are dropped; a title that is itself a link or
-    a dateline is replaced by the first body sentence.
+    Link lines and bare datelines are dropped (unless nothing else is left); a
+    title that is itself a link or a dateline is replaced by the first sentence.
     """
-    sentences = []
-    for raw in text.splitlines():
-        line = repair_spacing(" ".join(raw.split()))
-        if line and not looks_like_url(line) and not is_dateline(line):
-            sentences.extend(split_sentences(line))
+    lines = [repair_spacing(" ".join(raw.split())) for raw in text.splitlines()]
+    lines = [line for line in lines if line]
+    kept = [line for line in lines if not looks_like_url(line) and not is_dateline(line)]
+    sentences = [sentence for line in (kept or lines) for sentence in split_sentences(line)]
     title = repair_spacing(" ".join(title.split()))
     if not title or looks_like_url(title) or is_dateline(title):
         title = sentences[0] if sentences else ""
@@ -142,10 +141,11 @@ def cluster_online(profiles: Sequence[ArticleProfile], params: ClusteringParams)
     dim = profiles[0].vector.shape[0] if profiles else 384
     index = StoryIndex(dim=dim, params=params)
     labels: list[int] = []
+    next_key = 0
     for profile in profiles:
         story = assign(profile, index, params).story
         if story is None:
-            story = len(set(labels))  # stories are never dropped here, so this is a fresh key
+            story, next_key = next_key, next_key + 1
             index.add_story(story, StoryState.from_profile(profile))
         else:
             index.update(story, profile)
@@ -154,7 +154,7 @@ def cluster_online(profiles: Sequence[ArticleProfile], params: ClusteringParams)
 
 
 def score_labels(ids: Sequence[str], labels: Sequence[int], gold: Sequence[str]) -> dict[str, Any]:
-    scores = bcubed(dict(zip(ids, labels, strict=True)), dict(zip(ids, gold, strict=False)))
+    scores = bcubed(dict(zip(ids, labels, strict=True)), dict(zip(ids, gold, strict=True)))
     return {"n": len(ids), "stories": len(set(labels)), "gold_stories": len(set(gold)), **scores}
 
 

@@ -68,15 +68,20 @@ _MONTH_YEAR = re.compile(rf"\b{_MONTH_RE}\.?,? {_YEAR_RE}\b", re.IGNORECASE)
 _NUMERIC_DATE = re.compile(r"\b(\d{1,4})([/.-])(\d{1,2})\2(\d{2,4})\b")
 _TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")
 _NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.,])\d+(?:\.\d+)?(?![\w])")
-_URL = re.compile(r"https?:|www\s?\.|\.\s?(?:com|org|net|co\.uk|html?)\b", re.IGNORECASE)
+_URL_START = re.compile(r"https?\s?:\s?/|^\s*www\s?\.", re.IGNORECASE)
+_DOMAIN = re.compile(r"\w\s?\.\s?(?:com|org|net|co\.uk|html?)\b", re.IGNORECASE)
+_INITIALISM = re.compile(r"^(?:[A-Z]\.){2,}$")
 _LOWER_WORD = re.compile(r"[a-z]+")
 _WORD = re.compile(r"[A-Za-z][\w'’.&-]*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”()\[\]|—–-]\s*)$")
 
 
 def looks_like_url(line: str) -> bool:
-    """True for a link line of scraped copy ("http: / / www. latimes. com / ...")."""
-    return bool(_URL.search(line))
+    """True for a link line of scraped copy ("http: / / www. latimes. com / ...").
+
+    A sentence that merely names a site ("Wired.com takes a look back") is text.
+    """
+    return bool(_URL_START.search(line) or (_DOMAIN.search(line) and "/" in line))
 
 
 def repair_spacing(text: str) -> str:
@@ -227,6 +232,9 @@ def _name_tokens(line: str, lower_vocabulary: set[str]) -> set[str]:
         if not word[0].isupper():
             continue
         name = _normalise_name(word)
+        if _INITIALISM.match(word):
+            out.add(name)  # "U.S.", "L.A.": never the pronoun or a sentence opener
+            continue
         if len(name) < 2 or name in STOPWORDS or name in MONTHS or name in WEEKDAYS:
             continue
         if word.isupper() and len(name) > 5:
