@@ -114,18 +114,24 @@ def _column(
     links: dict[int, list[tuple[Sentence, str]]],
     fact_outlets: dict[int, int],
 ) -> Column:
-    paragraphs: dict[int, list[MarkedSentence]] = defaultdict(list)
-    counts = {"same": 0, "partial": 0, "alone": 0}
+    marked = []
     for sentence in sentences:
         linked = links.get(sentence.pk, [])
         kinds = {kind for _, kind in linked}
         state = "same" if "same" in kinds else "partial" if "partial" in kinds else "alone"
-        counts[state] += 1
         outlets = fact_outlets.get(sentence.fact_id, 1) if sentence.fact_id else 1
         elsewhere = max(0, outlets - (1 if state == "alone" else 2))
-        paragraphs[sentence.paragraph].append(
-            MarkedSentence(sentence, state, [s for s, _ in linked], elsewhere)
-        )
+        marked.append(MarkedSentence(sentence, state, [s for s, _ in linked], elsewhere))
+    return _assemble(article, marked)
+
+
+def _assemble(article: Article, marked: list[MarkedSentence]) -> Column:
+    """Group marked sentences into their paragraphs and count each state."""
+    paragraphs: dict[int, list[MarkedSentence]] = defaultdict(list)
+    counts = {"same": 0, "partial": 0, "alone": 0}
+    for item in marked:
+        counts[item.state] += 1
+        paragraphs[item.sentence.paragraph].append(item)
     return Column(article, [paragraphs[k] for k in sorted(paragraphs)], counts)
 
 
@@ -165,14 +171,12 @@ def all_outlet_columns(story: Story, articles: list[Article]) -> list[Column]:
         by_article[sentence.article_id].append(sentence)
     columns = []
     for article in articles:
-        paragraphs: dict[int, list[MarkedSentence]] = defaultdict(list)
-        counts = {"same": 0, "partial": 0, "alone": 0}
+        marked = []
         for sentence in by_article[article.pk]:
             kind, outlets = facts.get(sentence.fact_id, ("unique", 1))
             state = {"shared": "same", "partial": "partial"}.get(kind, "alone")
-            counts[state] += 1
-            paragraphs[sentence.paragraph].append(MarkedSentence(sentence, state, [], max(0, outlets - 1)))
-        columns.append(Column(article, [paragraphs[k] for k in sorted(paragraphs)], counts))
+            marked.append(MarkedSentence(sentence, state, [], max(0, outlets - 1)))
+        columns.append(_assemble(article, marked))
     return columns
 
 
