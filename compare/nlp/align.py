@@ -170,12 +170,10 @@ def align_pair(a: ArticleSentences, b: ArticleSentences, params: AlignmentParams
         similarity divided by 5, clipped to 0..1.
     """
     params = params or load_params()
-    if not len(a.texts) or not len(b.texts):
+    found = _candidates(a, b, params)
+    if found is None:
         return []
-    cos = cosine_matrix(a, b)
-    rows, cols = candidate_pairs(cos, params)
-    if not len(rows):
-        return []
+    cos, rows, cols = found
     evidence = pair_evidence(a, b, cos, rows, cols, params)
     kinds = decide_links(rows, cols, evidence, params)
     return [
@@ -185,6 +183,17 @@ def align_pair(a: ArticleSentences, b: ArticleSentences, params: AlignmentParams
         )
         if kind
     ]
+
+
+def _candidates(
+    a: ArticleSentences, b: ArticleSentences, params: AlignmentParams
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The cosine matrix and the candidate (row, column) pairs; None when there are none."""
+    if not len(a.texts) or not len(b.texts):
+        return None
+    cos = cosine_matrix(a, b)
+    rows, cols = candidate_pairs(cos, params)
+    return (cos, rows, cols) if len(rows) else None
 
 
 def _link_score(grade: float) -> float:
@@ -202,12 +211,10 @@ def align_events(
     "partial"; its score is the alignment head's probability.
     """
     params = params or load_params()
-    if not len(a.texts) or not len(b.texts):
+    found = _candidates(a, b, params)
+    if found is None:
         return []
-    cos = cosine_matrix(a, b)
-    rows, cols = candidate_pairs(cos, params)
-    if not len(rows):
-        return []
+    cos, rows, cols = found
     logit = params.alignment.logit(alignment_features(a, b, cos, rows, cols), ALIGNMENT_NAMES)
     logit += params.lead_bonus * lead_bonus(a, b, rows, cols)
     p_link = 1.0 / (1.0 + np.exp(-logit))
