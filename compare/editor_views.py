@@ -17,6 +17,7 @@ from compare.ingest import IngestError, ingest, near_duplicates
 from compare.models import Article, Link, Outlet, Removal, Sentence, Story
 from compare.tasks import process_article_task
 from compare.uploads import preview_article
+from compare.views import int_param
 
 TOO_BIG = "The submitted text is too large: upload it as a file instead (within the size limit)."
 
@@ -171,8 +172,12 @@ def link_verdict(request: HttpRequest, link_id: int) -> HttpResponse:
 @require_POST
 def link_add(request: HttpRequest, story_id: int) -> HttpResponse:
     story = get_object_or_404(Story, pk=story_id)
-    a = get_object_or_404(Sentence.objects.select_related("article"), pk=_int(request.POST.get("a")))
-    b = get_object_or_404(Sentence.objects.select_related("article"), pk=_int(request.POST.get("b")))
+    a = get_object_or_404(
+        Sentence.objects.select_related("article"), pk=int_param(request.POST.get("a")) or 0
+    )
+    b = get_object_or_404(
+        Sentence.objects.select_related("article"), pk=int_param(request.POST.get("b")) or 0
+    )
     kind = request.POST.get("kind", "same")
     return _apply(
         request, story.pk, lambda: corrections.add_link(story, a, b, kind, request.user), "Sentences linked."
@@ -212,7 +217,7 @@ def article_move(request: HttpRequest, article_id: int) -> HttpResponse:
     if target_id == "new":
         target = Story.objects.create(title=article.title or "Untitled story")
     else:
-        target = get_object_or_404(Story, pk=_int(target_id))
+        target = get_object_or_404(Story, pk=int_param(target_id) or 0)
     corrections.move_article(article, target, request.user)
     messages.success(request, f"Moved “{article.title}” to “{target.title}”.")
     return redirect(reverse("compare:story-detail", args=[target.pk]))
@@ -222,7 +227,7 @@ def article_move(request: HttpRequest, article_id: int) -> HttpResponse:
 @require_POST
 def story_merge(request: HttpRequest, story_id: int) -> HttpResponse:
     story = get_object_or_404(Story, pk=story_id)
-    other = get_object_or_404(Story, pk=_int(request.POST.get("other")))
+    other = get_object_or_404(Story, pk=int_param(request.POST.get("other")) or 0)
     return _apply(
         request,
         story.pk,
@@ -239,10 +244,3 @@ def story_rename(request: HttpRequest, story_id: int) -> HttpResponse:
     return _apply(
         request, story.pk, lambda: corrections.rename_story(story, title, request.user), "Story renamed."
     )
-
-
-def _int(value: str | None) -> int:
-    try:
-        return int(value or 0)
-    except ValueError:
-        return 0

@@ -30,7 +30,8 @@ def reader_required(view):
     return wrapper
 
 
-def _int_or_none(value: str | None) -> int | None:
+def int_param(value: str | None) -> int | None:
+    """A request parameter as a whole number; None when absent or not a number."""
     try:
         return int(value) if value else None
     except ValueError:
@@ -49,7 +50,7 @@ def _date_or_none(value: str | None) -> date | None:
 def story_list(request: HttpRequest) -> HttpResponse:
     filters = screens.StoryFilters(
         query=request.GET.get("q", "").strip()[:200],
-        outlet=_int_or_none(request.GET.get("outlet")),
+        outlet=int_param(request.GET.get("outlet")),
         since=_date_or_none(request.GET.get("since")),
         until=_date_or_none(request.GET.get("until")),
     )
@@ -85,8 +86,8 @@ def story_detail(request: HttpRequest, story_id: int) -> HttpResponse:
     )
     done = [a for a in articles if a.status == Article.Status.DONE]
     default_left, default_right = screens.default_pair(done, screens.shared_fact_counts(story))
-    left = _pick(done, _int_or_none(request.GET.get("left"))) or default_left
-    right = _pick(done, _int_or_none(request.GET.get("right"))) or default_right
+    left = _pick(done, int_param(request.GET.get("left"))) or default_left
+    right = _pick(done, int_param(request.GET.get("right"))) or default_right
     if left and right and left.pk == right.pk:
         right = next((a for a in done if a.pk != left.pk), None)
     if left and right:
@@ -120,7 +121,7 @@ def story_detail(request: HttpRequest, story_id: int) -> HttpResponse:
 
 def _focus(request: HttpRequest, columns) -> dict | None:
     """The sentence an editor followed without JavaScript (``?focus=<sentence id>``)."""
-    wanted = _int_or_none(request.GET.get("focus"))
+    wanted = int_param(request.GET.get("focus"))
     for column, other in zip(columns, reversed(columns)):
         for paragraph in column.paragraphs:
             for marked in paragraph:
@@ -158,7 +159,7 @@ def sentence_detail(request: HttpRequest, story_id: int, sentence_id: int) -> Ht
     sentence = get_object_or_404(
         Sentence.objects.select_related("article__outlet"), pk=sentence_id, article__story_id=story_id
     )
-    other = get_object_or_404(Article, pk=_int_or_none(request.GET.get("other")) or 0, story_id=story_id)
+    other = get_object_or_404(Article, pk=int_param(request.GET.get("other")) or 0, story_id=story_id)
     if other.pk == sentence.article_id:
         raise Http404("Choose the other column's article")
     column, other_column = screens.compare_pair(sentence.article.story, sentence.article, other)
@@ -181,7 +182,7 @@ def story_export(request: HttpRequest, story_id: int, fmt: str) -> HttpResponse:
         raise Http404("Unknown export format")
     try:
         result = exports.export_story(
-            story, fmt, _int_or_none(request.GET.get("left")), _int_or_none(request.GET.get("right"))
+            story, fmt, int_param(request.GET.get("left")), int_param(request.GET.get("right"))
         )
     except exports.ExportUnavailable as exc:
         return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
