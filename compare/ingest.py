@@ -62,7 +62,11 @@ def content_hash(text: str) -> str:
 
 
 def find_duplicate(text: str) -> Article | None:
-    return Article.objects.filter(content_hash=content_hash(text)).order_by("id").first()
+    return _stored_with_hash(content_hash(text))
+
+
+def _stored_with_hash(digest: str) -> Article | None:
+    return Article.objects.filter(content_hash=digest).order_by("id").first()
 
 
 @functools.lru_cache(maxsize=128)
@@ -101,7 +105,8 @@ def store_article(
 ) -> IngestResult:
     """Save the article exactly as received (status pending), unless it is a duplicate."""
     validate_input(data)
-    existing = find_duplicate(data.text)
+    digest = content_hash(data.text)
+    existing = _stored_with_hash(digest)
     if existing is not None:
         return IngestResult(article=existing, created=False, duplicate_of=existing)
     outlet, _ = Outlet.objects.get_or_create(name=data.outlet.strip()[:200])
@@ -114,7 +119,7 @@ def store_article(
         source_name=data.source_name[:300],
         raw_text=data.text,
         raw_html=data.html,
-        content_hash=content_hash(data.text),
+        content_hash=digest,
         placed_by_editor=placed_by_editor,
     )
     return IngestResult(article=article, created=True)
