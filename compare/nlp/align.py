@@ -159,8 +159,10 @@ def align_pair(a: ArticleSentences, b: ArticleSentences, params: AlignmentParams
     * "partial" needs real evidence: a grade that says "roughly equivalent,
       some details differ", or the shorter sentence's content words sitting
       inside the longer one. A second "same"-strength counterpart becomes
-      partial (the sentence covers two of the other's). Each sentence keeps
-      at most ``max_partials`` partial links, the strongest.
+      partial (the sentence covers two of the other's). Pairs graded at
+      least ``partial_similarity`` are always kept; of the weaker,
+      support-based ones each sentence keeps at most ``max_partials``, the
+      strongest.
 
     Args:
         a, b: the two articles with their sentence embeddings.

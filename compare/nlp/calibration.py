@@ -439,8 +439,8 @@ def calibrate(data: EvalData, floor: float = 0.2, rank: int = 8) -> AlignmentPar
             "words >= partial_containment inside a sentence at least 1/partial_length_ratio as long "
             "(>= containment_min_words shared); or a headline/standfirst meeting the other's headline, "
             "standfirst or lead; or the pair is the best-graded counterpart of both its sentences; or of "
-            "the much shorter one (length ratio < partial_length_ratio). At most max_partials per "
-            "sentence, strongest first.",
+            "the much shorter one (length ratio < partial_length_ratio). Of the partials graded below "
+            "partial_similarity, at most max_partials per sentence, strongest first.",
             "align_events (ECB+ 'same event', evaluation only): alignment head >= alignment.threshold.",
         ],
         "dev_scores": dev,

@@ -135,10 +135,18 @@ def test_decide_links_needs_both_heads_for_same(fact_params):
     assert kinds == ["same", "partial", "partial"]
 
 
-def test_decide_links_caps_the_partial_links_of_a_sentence_keeping_the_strongest(fact_params):
+def test_decide_links_caps_the_weak_partial_links_of_a_sentence_keeping_the_strongest(fact_params):
+    # Graded 2.1-2.9: below partial_similarity, linked only on containment support.
+    rows, cols = np.zeros(4, dtype=int), np.arange(4)
+    kinds = decide_links(rows, cols, _evidence([0.1] * 4, [2.1, 2.9, 2.4, 2.2], [True] * 4), fact_params)
+    assert kinds == ["", "partial", "partial", ""]
+
+
+def test_decide_links_keeps_every_roughly_equivalent_restatement(fact_params):
+    # A headline, standfirst, lead and quote restating one fact: all graded >= partial_similarity.
     rows, cols = np.zeros(4, dtype=int), np.arange(4)
     kinds = decide_links(rows, cols, _evidence([0.1] * 4, [3.1, 3.9, 3.4, 3.2]), fact_params)
-    assert kinds == ["", "partial", "partial", ""]
+    assert kinds == ["partial"] * 4
 
 
 def test_decide_links_leaves_a_topical_neighbour_unlinked(fact_params):
@@ -166,7 +174,7 @@ def test_decide_links_takes_a_weak_pair_when_containment_or_mutual_best_supports
         unique_by=lambda row: (row[0], row[1]),
     )
 )
-def test_decide_links_keeps_one_same_and_at_most_two_partials_per_sentence(candidates):
+def test_decide_links_keeps_one_same_and_at_most_two_weak_partials_per_sentence(candidates):
     params = replace(load_params(), max_partials=2)
     rows = np.array([c[0] for c in candidates], dtype=int)
     cols = np.array([c[1] for c in candidates], dtype=int)
@@ -176,7 +184,12 @@ def test_decide_links_keeps_one_same_and_at_most_two_partials_per_sentence(candi
         for sentence in set(side.tolist()):
             mine = [kind for kind, s in zip(kinds, side.tolist(), strict=True) if s == sentence]
             assert mine.count("same") <= 1
-            assert mine.count("partial") <= 2
+            weak = [
+                kind
+                for kind, s, grade in zip(kinds, side.tolist(), evidence.similarity, strict=True)
+                if s == sentence and grade < params.partial_similarity
+            ]
+            assert weak.count("partial") <= 2
 
 
 def test_pairs_below_the_cosine_floor_are_never_scored(cosine_params):
