@@ -51,12 +51,12 @@ class ClusteringParams:
     lead_weight: float = 1.0  # the first sentences say who, what, where
     lead_sentences: int = 3
     max_sentences: int = 5  # later sentences drift to background shared by look-alike events
-    entity_sentences: int = 30  # names further down are mostly other cases and history
+    entity_sentences: int = 10  # names further down are mostly other cases and history
     cosine_weight: float = 1.0
-    entity_weight: float = 1.5
+    entity_weight: float = 2.0
     time_weight: float = 0.03  # per log-day of gap: 1 day costs 0.02, a week 0.06, a year 0.18
     size_weight: float = 0.1
-    threshold: float = 1.0
+    threshold: float = 1.1
     top_n: int = 20  # stories re-ranked with entities after the cosine pre-selection
     window_days: float = 365.0  # stories this far from the article's date are not candidates
     version: str = "defaults"

@@ -179,6 +179,7 @@ def cosine_baseline_params(threshold: float) -> ClusteringParams:
         max_sentences=10_000,
         entity_weight=0.0,
         time_weight=0.0,
+        size_weight=0.0,  # the size prior alone snowballs: one story swallows a whole topic
         window_days=float("inf"),
         threshold=threshold,
         version="cosine-baseline",

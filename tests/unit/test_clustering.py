@@ -21,7 +21,13 @@ from compare.nlp.clustering import (
     entity_overlap,
     load_params,
 )
-from compare.nlp.clustering_eval import app_sentences, evaluate_clustering, feed_order, record_published
+from compare.nlp.clustering_eval import (
+    app_sentences,
+    cosine_baseline_params,
+    evaluate_clustering,
+    feed_order,
+    record_published,
+)
 from compare.nlp.embedding import HashingEncoder
 from compare.nlp.pipeline import process_text
 
@@ -319,3 +325,9 @@ def test_the_real_model_with_the_shipped_params_keeps_two_earthquakes_apart(real
     result = evaluate_clustering(records, real_encoder, load_params())
     assert result["stories"] == 2
     assert result["bcubed_f1"] == pytest.approx(1.0)
+
+
+def test_the_cosine_baseline_is_plain_cosine():
+    baseline = cosine_baseline_params(0.7)
+    assert (baseline.entity_weight, baseline.time_weight, baseline.size_weight) == (0.0, 0.0, 0.0)
+    assert baseline.threshold == 0.7
