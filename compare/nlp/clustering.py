@@ -1,5 +1,8 @@
 """Online story assignment: put each incoming article into its story, or start a new one.
 
+(Parameters live in ``story_params``, article profiles and story states in
+``story_profile``; this module re-exports them, so callers import from here.)
+
 An article becomes an :class:`ArticleProfile` (a unit vector, its entities, its
 publication time). Each active story is a :class:`StoryState`: the sum of its
 articles' vectors, their count, how many of them mention each entity and the
@@ -26,202 +29,24 @@ event is.
 
 from __future__ import annotations
 
-import json
 import math
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime
-from pathlib import Path
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import numpy as np
 
-from compare.nlp.entities import extract_entities
+from compare.nlp.story_params import PARAMS_PATH, ClusteringParams, default_params, load_params
+from compare.nlp.story_profile import (
+    ArticleProfile,
+    StoryState,
+    build_profile,
+    central_title,
+    epoch_seconds,
+)
 
-PARAMS_PATH = Path(__file__).with_name("clustering_params.json")
 SECONDS_PER_DAY = 86_400.0
-
-
-@dataclass(frozen=True)
-class ClusteringParams:
-    """Every knob of profile building and assignment; see clustering_params.json for values."""
-
-    # Fallbacks when clustering_params.json is missing; they equal its fitted values.
-    title_weight: float = 1.0  # the headline counts as one more lead sentence
-    lead_weight: float = 1.0  # the first sentences say who, what, where
-    lead_sentences: int = 3
-    max_sentences: int = 5  # later sentences drift to background shared by look-alike events
-    entity_sentences: int = 30  # names further down are mostly other cases and history
-    cosine_weight: float = 1.0
-    entity_weight: float = 1.5
-    time_weight: float = 0.03  # per log-day of gap: 1 day costs 0.02, a week 0.06, a year 0.18
-    size_weight: float = 0.1
-    threshold: float = 1.0
-    top_n: int = 20  # stories re-ranked with entities after the cosine pre-selection
-    window_days: float = 365.0  # stories this far from the article's date are not candidates
-    version: str = "defaults"
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ClusteringParams:
-        known = {f.name for f in fields(cls)}
-        return cls(**{key: value for key, value in data.items() if key in known})
-
-
-def load_params(path: str | Path | None = None) -> ClusteringParams:
-    """Read the calibrated parameters (the ``params`` object of clustering_params.json)."""
-    data = json.loads(Path(path or PARAMS_PATH).read_text(encoding="utf-8"))
-    return ClusteringParams.from_dict(data.get("params", data))
-
-
-_DEFAULT_PARAMS: ClusteringParams | None = None
-
-
-def default_params() -> ClusteringParams:
-    """The shipped parameters, read once; built-in defaults if the file is missing."""
-    global _DEFAULT_PARAMS
-    if _DEFAULT_PARAMS is None:
-        _DEFAULT_PARAMS = load_params() if PARAMS_PATH.exists() else ClusteringParams()
-    return _DEFAULT_PARAMS
-
-
-def _as_utc(moment: datetime) -> datetime:
-    """Naive datetimes are taken as UTC, so naive and aware times can be compared."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-
-
-def _timestamp(moment: datetime | None) -> float:
-    """Seconds since the epoch, NaN when unknown."""
-    return math.nan if moment is None else _as_utc(moment).timestamp()
-
-
-@dataclass(frozen=True)
-class ArticleProfile:
-    """What assignment needs to know about one article."""
-
-    vector: np.ndarray  # unit float32: weighted mean of headline, lead and sentence embeddings
-    entities: frozenset[str]  # normalised names/places/numbers/dates
-    published: datetime | None = None
-
-
-def _sentence_weights(count: int, params: ClusteringParams) -> np.ndarray:
-    weights = np.ones(count, dtype=np.float32)
-    weights[: params.lead_sentences] = params.lead_weight
-    weights[params.max_sentences :] = 0.0
-    return weights
-
-
-def build_profile(
-    title: str,
-    sentences: Sequence[str],
-    embeddings: np.ndarray,
-    published: datetime | None = None,
-    params: ClusteringParams | None = None,
-) -> ArticleProfile:
-    """Summarise an article as a unit vector plus its entities.
-
-    Args:
-        title: the headline.
-        sentences: the body sentences, in order.
-        embeddings: unit rows; ``len(sentences) + 1`` rows with the title's first,
-            or ``len(sentences)`` rows when the title was not encoded.
-        published: publication time if known.
-        params: profile weights; the shipped parameters by default.
-    Returns:
-        An ArticleProfile whose vector is the weighted mean of the rows, renormalised.
-    """
-    params = params or default_params()
-    embeddings = np.asarray(embeddings, dtype=np.float32)
-    has_title_row = len(embeddings) == len(sentences) + 1
-    if not has_title_row and len(embeddings) != len(sentences):
-        raise ValueError("embeddings must have one row per sentence, plus optionally the title first")
-    weights = _sentence_weights(len(sentences), params)
-    headline = title.strip().casefold()
-    # Scraped pages repeat the headline as the first line; count it once, as the title.
-    weights[[i for i, s in enumerate(sentences) if s.strip().casefold() == headline]] = 0.0
-    if has_title_row:
-        weights = np.concatenate([[params.title_weight if title.strip() else 0.0], weights])
-    vector = weights @ embeddings if len(embeddings) else np.zeros(0, dtype=np.float32)
-    norm = float(np.linalg.norm(vector)) if vector.size else 0.0
-    if norm == 0.0:
-        raise ValueError("an article needs at least one non-empty, non-zero embedding")
-    entities = extract_entities(title, list(sentences[: params.entity_sentences]))
-    return ArticleProfile((vector / norm).astype(np.float32), entities, published)
-
-
-@dataclass
-class StoryState:
-    """What the database keeps per story so the index can be rebuilt and updated in place.
-
-    ``to_json`` holds everything but the vector sum, which is stored separately
-    as little-endian float32 bytes (``vector_bytes()``; ``from_json(data, vector)``).
-    """
-
-    vector_sum: np.ndarray
-    count: int = 0
-    entity_counts: dict[str, int] = field(default_factory=dict)
-    first_published: datetime | None = None
-    last_published: datetime | None = None
-
-    @classmethod
-    def from_profile(cls, profile: ArticleProfile) -> StoryState:
-        """A new one-article story."""
-        state = cls(np.zeros_like(profile.vector, dtype=np.float32))
-        state.add(profile)
-        return state
-
-    def add(self, profile: ArticleProfile) -> None:
-        self.vector_sum = self.vector_sum + profile.vector
-        self.count += 1
-        for entity in profile.entities:
-            self.entity_counts[entity] = self.entity_counts.get(entity, 0) + 1
-        if profile.published is not None:
-            moment = _as_utc(profile.published)
-            if self.first_published is None or moment < _as_utc(self.first_published):
-                self.first_published = moment
-            if self.last_published is None or moment > _as_utc(self.last_published):
-                self.last_published = moment
-
-    def remove(self, profile: ArticleProfile) -> None:
-        """Take an article out. The time span is kept: without the other articles'
-        dates it cannot shrink, and a span too wide only makes the window lenient."""
-        self.vector_sum = self.vector_sum - profile.vector
-        self.count = max(0, self.count - 1)
-        for entity in profile.entities:
-            left = self.entity_counts.get(entity, 0) - 1
-            if left > 0:
-                self.entity_counts[entity] = left
-            else:
-                self.entity_counts.pop(entity, None)
-
-    def centroid(self) -> np.ndarray:
-        norm = float(np.linalg.norm(self.vector_sum))
-        return (self.vector_sum / norm if norm else self.vector_sum).astype(np.float32)
-
-    def vector_bytes(self) -> bytes:
-        return np.asarray(self.vector_sum, dtype="<f4").tobytes()
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "count": self.count,
-            "entity_counts": dict(sorted(self.entity_counts.items())),
-            "first_published": self.first_published.isoformat() if self.first_published else None,
-            "last_published": self.last_published.isoformat() if self.last_published else None,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any], vector: bytes | Sequence[float] | np.ndarray) -> StoryState:
-        if isinstance(vector, bytes | bytearray | memoryview):
-            array = np.frombuffer(vector, dtype="<f4").astype(np.float32)
-        else:
-            array = np.asarray(vector, dtype=np.float32)
-        first, last = data.get("first_published"), data.get("last_published")
-        return cls(
-            vector_sum=array,
-            count=int(data["count"]),
-            entity_counts={str(k): int(v) for k, v in data.get("entity_counts", {}).items()},
-            first_published=datetime.fromisoformat(first) if first else None,
-            last_published=datetime.fromisoformat(last) if last else None,
-        )
 
 
 @dataclass(frozen=True)
@@ -322,7 +147,7 @@ class StoryIndex:
 
     def drop_older_than(self, cutoff: datetime) -> list[int]:
         """Drop stories whose last article is older than ``cutoff``; returns their keys."""
-        stale = self._live & (self._last < _timestamp(cutoff))
+        stale = self._live & (self._last < epoch_seconds(cutoff))
         keys = [int(k) for k in self._row_keys[stale]]
         for key in keys:
             self.drop(key)
@@ -374,7 +199,7 @@ class StoryIndex:
 
     def _gap_days(self, published: datetime | None, used: int) -> np.ndarray:
         """Days between the article and each story's time span; 0 when either date is unknown."""
-        moment = _timestamp(published)
+        moment = epoch_seconds(published)
         if math.isnan(moment):
             return np.zeros(used)
         before = self._first[:used] - moment
@@ -399,8 +224,8 @@ class StoryIndex:
     def _write_row(self, key: int) -> None:
         row, state = self._rows[key], self._states[key]
         self._centroids[row] = state.centroid()
-        self._first[row] = _timestamp(state.first_published)
-        self._last[row] = _timestamp(state.last_published)
+        self._first[row] = epoch_seconds(state.first_published)
+        self._last[row] = epoch_seconds(state.last_published)
 
     def _count_entities(self, counts: Iterable[tuple[str, int]], sign: int) -> None:
         frequency = self._document_frequency
@@ -460,25 +285,8 @@ def assign(profile: ArticleProfile, index: StoryIndex, params: ClusteringParams 
     return Assignment(joined, candidates)
 
 
-def central_title(titles: Sequence[str], vectors: np.ndarray) -> str:
-    """A story's readable title: the headline closest to the mean of all its headlines.
-
-    Args:
-        titles: the headlines of the story's articles.
-        vectors: one unit row per headline (or per article).
-    Returns:
-        The most central headline; ties go to the earliest.
-    """
-    if not titles:
-        return ""
-    vectors = np.asarray(vectors, dtype=np.float32)
-    if len(vectors) != len(titles):
-        raise ValueError("one vector per title")
-    scores = vectors @ vectors.sum(axis=0)
-    return titles[int(np.argmax(scores))]
-
-
 __all__: Iterable[str] = (
-    "ArticleProfile", "Assignment", "Candidate", "ClusteringParams", "StoryIndex", "StoryState",
-    "assign", "build_profile", "central_title", "default_params", "entity_overlap", "load_params",
+    "PARAMS_PATH", "ArticleProfile", "Assignment", "Candidate", "ClusteringParams", "StoryIndex",
+    "StoryState", "assign", "build_profile", "central_title", "default_params", "entity_overlap",
+    "load_params",
 )  # fmt: skip

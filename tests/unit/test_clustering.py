@@ -21,8 +21,15 @@ from compare.nlp.clustering import (
     entity_overlap,
     load_params,
 )
-from compare.nlp.clustering_eval import evaluate_clustering, feed_order, split_article
+from compare.nlp.clustering_eval import (
+    app_sentences,
+    cosine_baseline_params,
+    evaluate_clustering,
+    feed_order,
+    record_published,
+)
 from compare.nlp.embedding import HashingEncoder
+from compare.nlp.pipeline import process_text
 
 DIM = 8
 PARAMS = ClusteringParams(
@@ -247,26 +254,20 @@ def test_unknown_param_keys_are_ignored():
     assert ClusteringParams.from_dict({"threshold": 0.5, "from_the_future": 1}).threshold == 0.5
 
 
-def test_splitting_raw_copy_drops_link_lines_and_datelines():
-    text = "\n".join(
-        [
-            "http: / / www. latimes. com / 2013 / lohan",
-            "Lohan checks in",
-            "May 03, 2013",
-            "She arrived. Mr. Holley said so.",
-        ]
-    )
-    title, sentences = split_article("Lohan checks in", text)
-    assert title == "Lohan checks in"
-    assert sentences == ["Lohan checks in", "She arrived.", "Mr. Holley said so."]
+def test_the_evaluation_sees_the_sentences_and_title_the_app_stores():
+    text = "\n".join(["Lohan checks in", "May 03, 2013", "She arrived at the clinic. Mr. Holley said so."])
+    record = {"id": "a", "title": "", "text": text, "gold": "x"}
+    title, sentences = app_sentences(record, HashingEncoder(dim=64))
+    processed = process_text(text, encoder=HashingEncoder(dim=64))
+    assert sentences == [s.text for s in processed.sentences]
+    assert title == (processed.title or sentences[0])
+    assert app_sentences({**record, "title": " Given "}, HashingEncoder(dim=64))[0] == "Given"
 
 
-def test_an_article_of_only_noise_lines_keeps_them_rather_than_nothing():
-    assert split_article("", "http: / / example. com / a")[1] == ["http: / / example. com / a"]
-
-
-def test_a_title_that_is_a_dateline_is_replaced_by_the_first_sentence():
-    assert split_article("12 January 2010 @ 09: 29 pm", "Comeaux was caught.")[0] == "Comeaux was caught."
+def test_the_evaluation_dates_articles_by_datelines_only_when_asked():
+    record = {"text": "May 03, 2013\nShe arrived.", "published": None}
+    assert record_published(record, infer_dateline=False) is None
+    assert record_published(record).date().isoformat() == "2013-05-03"
 
 
 def test_records_are_fed_by_publication_time_only_when_all_have_one():
@@ -324,3 +325,9 @@ def test_the_real_model_with_the_shipped_params_keeps_two_earthquakes_apart(real
     result = evaluate_clustering(records, real_encoder, load_params())
     assert result["stories"] == 2
     assert result["bcubed_f1"] == pytest.approx(1.0)
+
+
+def test_the_cosine_baseline_is_plain_cosine():
+    baseline = cosine_baseline_params(0.7)
+    assert (baseline.entity_weight, baseline.time_weight, baseline.size_weight) == (0.0, 0.0, 0.0)
+    assert baseline.threshold == 0.7
