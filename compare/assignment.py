@@ -83,7 +83,7 @@ def profile_of(article: Article, encoder: Encoder | None = None) -> ArticleProfi
     """The article's profile from its stored sentence embeddings (the title is encoded if new)."""
     from compare.ingest import embed_texts
 
-    sentences = list(article.sentences.order_by("index").only("text", "embedding", "kind"))
+    sentences = list(article.sentences.order_by("index").only("article", "text", "embedding", "kind"))
     title = article.title or (sentences[0].text if sentences else "")
     title_row = np.frombuffer(embed_texts([title], encoder or get_encoder())[0], dtype="<f4")
     rows = [title_row] + [s.vector() for s in sentences]
