@@ -219,12 +219,17 @@ def split_sentences(paragraph: str) -> list[tuple[int, int]]:
     """
     if not paragraph.strip():
         return []
+    if len(paragraph) > _CACHED_MAX_CHARS:
+        return _split(paragraph)
     return list(_cached_split(paragraph))
 
 
 # pysbd is most of cleaning's time. The same paragraphs come back: an article
 # re-submitted with an edit, wire copy shared by outlets, a re-run of cleaning.
-@functools.lru_cache(maxsize=8192)
+_CACHED_MAX_CHARS = 5000  # a longer "paragraph" is rare, and not worth the memory
+
+
+@functools.lru_cache(maxsize=4096)
 def _cached_split(paragraph: str) -> tuple[tuple[int, int], ...]:
     return tuple(_split(paragraph))
 
