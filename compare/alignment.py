@@ -14,7 +14,8 @@ from contextvars import ContextVar
 from itertools import combinations
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import connection, models, transaction
+from django.db.models import Q
 
 from compare.models import AlignedPair, Article, Fact, Link, Sentence, Story
 from compare.nlp.align import ArticleSentences, SentenceRef, align_pair, group_facts
@@ -51,13 +52,15 @@ def _aligned_pairs(story: Story) -> set[tuple[int, int]]:
 
 
 def _store_pair_links(
-    story: Story, links: Iterable[PairLink], lookup: dict[tuple[int, int], Sentence]
+    story: Story, links: Iterable[PairLink], lookup: dict[tuple[int, int], Sentence], newer: set[int]
 ) -> None:
-    """Add the machine's links, leaving alone any pair an editor already decided on."""
-    existing = {
-        (a, b): verdict
-        for a, b, verdict in Link.objects.filter(story=story).values_list("a_id", "b_id", "verdict")
-    }
+    """Add the machine's links, leaving alone any pair an editor already decided on.
+
+    ``newer`` holds the later article of every pair just aligned: only links
+    touching them can collide with the new ones, so only those are read.
+    """
+    touching = Q(a__article_id__in=newer) | Q(b__article_id__in=newer)
+    existing = set(Link.objects.filter(touching, story=story).values_list("a_id", "b_id"))
     fresh = []
     for link in links:
         a, b = lookup[(link.a.article, link.a.sentence)], lookup[(link.b.article, link.b.sentence)]
@@ -65,8 +68,8 @@ def _store_pair_links(
             a, b = b, a
         if (a.pk, b.pk) in existing or (b.pk, a.pk) in existing:
             continue
-        fresh.append(Link(story=story, a=a, b=b, kind=link.kind, score=float(link.score)))
-    Link.objects.bulk_create(fresh)
+        fresh.append({"a_id": a.pk, "b_id": b.pk, "kind": link.kind, "score": float(link.score)})
+    _insert_rows(Link(story_id=story.pk), fresh)
 
 
 # Story ids whose alignment waits for the end of a ``deferred_alignment`` block (None: align at once).
@@ -130,7 +133,7 @@ def align_story(story: Story, *, realign: Iterable[int] = ()) -> None:
         if len(left.texts) and len(right.texts):
             new_links.extend(align_pair(left, right))
         new_pairs.append(AlignedPair(story=story, first_id=left.article, second_id=right.article))
-    _store_pair_links(story, new_links, lookup)
+    _store_pair_links(story, new_links, lookup, {pair.second_id for pair in new_pairs})
     AlignedPair.objects.bulk_create(new_pairs, ignore_conflicts=True)
     regroup_facts(story, articles, lookup)
 
@@ -240,6 +243,34 @@ def _fact_rows(story: Story, wanted: list[tuple[str, int]]) -> tuple[list[int], 
     for number, fact in zip(missing, created):
         rows[number - 1] = fact.pk
     return rows, surplus
+
+
+def _insert_rows(template: models.Model, rows: list[dict[str, object]]) -> None:
+    """Insert rows that differ from ``template`` only in the given fields: one statement, many rows.
+
+    A story's new links number in the thousands; ``bulk_create`` prepares
+    every field of every model instance in Python, which cost more than the
+    insert itself. The other fields take the template's values (the model's
+    defaults), prepared once.
+    """
+    if not rows:
+        return
+    model = type(template)
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    varying = [f for f in fields if f.attname in rows[0]]
+    fixed = [f for f in fields if f.attname not in rows[0]]
+    constant = [f.get_db_prep_save(f.pre_save(template, add=True), connection) for f in fixed]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fixed + varying)
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608 - names from the model
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            sql,
+            [(*constant, *(f.get_db_prep_save(row[f.attname], connection) for f in varying)) for row in rows],
+        )
 
 
 def _set_facts(changes: list[tuple[int, int]]) -> None:

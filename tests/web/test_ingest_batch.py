@@ -174,3 +174,21 @@ def _facts_of(story: Story) -> list[tuple]:
         (f.number, f.kind, f.outlet_count, sorted(f.sentences.values_list("article_id", "index")))
         for f in rows
     )
+
+
+def test_links_written_in_one_statement_take_the_model_defaults():
+    from compare.alignment import _insert_rows
+
+    first, second = (ingest(data).article for data in _inputs()[:2])
+    story = first.story
+    a, b = first.sentences.first(), second.sentences.first()
+    Link.objects.filter(a=a, b=b).delete()
+    _insert_rows(Link(story_id=story.pk), [{"a_id": a.pk, "b_id": b.pk, "kind": "partial", "score": 0.25}])
+    link = Link.objects.get(a=a, b=b)
+    assert (link.story_id, link.kind, link.score) == (story.pk, "partial", 0.25)
+    assert (link.origin, link.verdict, link.reviewed_by, link.reviewed_at) == (
+        Link.Origin.MACHINE,
+        "",
+        None,
+        None,
+    )
