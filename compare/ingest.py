@@ -334,7 +334,6 @@ def ingest_batch(
 
 def _process_batch(articles: list[Article], story: Story | None, encoder: Encoder) -> None:
     """``process_article`` then ``place_article`` for each article, sharing one transaction and alignment."""
-    from compare.alignment import deferred_alignment
     from compare.assignment import place_article, reset_index
 
     if not articles:
@@ -347,22 +346,34 @@ def _process_batch(articles: list[Article], story: Story | None, encoder: Encode
         except Exception as exc:  # noqa: BLE001 - any failure must leave a visible, retryable state
             _fail(article, exc)
     try:
-        with transaction.atomic(), deferred_alignment():
-            failures = []
-            for article, processed, blobs in prepared:
-                try:
-                    with transaction.atomic():  # a savepoint: one article's failure spares the others
-                        _save(article, processed, blobs, replace=False)
-                        place_article(article, story=story, encoder=encoder)
-                except Exception as exc:  # noqa: BLE001 - recorded as the article's failure below
-                    failures.append((article, exc))
-            for article, exc in failures:
-                _fail(article, exc)
-    except Exception:  # noqa: BLE001 - aligning the stories failed: fall back to one article at a time
+        _place_all(prepared, story, encoder)
+    except BaseException as exc:
+        reset_index()  # the story index may have seen stories the rollback undid
+        if not isinstance(exc, Exception):
+            raise
         logger.exception("processing %d articles together failed; processing them one by one", len(prepared))
-        reset_index()  # it may have seen stories the rollback undid
         for article, _, _ in prepared:
             article.refresh_from_db()  # undo what the rolled-back placement set on the object
             process_article(
                 article, encoder=encoder, then=lambda a: place_article(a, story=story, encoder=encoder)
             )
+
+
+def _place_all(
+    prepared: list[tuple[Article, ProcessedArticle, list[bytes]]], story: Story | None, encoder: Encoder
+) -> None:
+    """Save and place each article (a savepoint each), then align their stories: one transaction."""
+    from compare.alignment import deferred_alignment
+    from compare.assignment import place_article
+
+    with transaction.atomic(), deferred_alignment():
+        failures = []
+        for article, processed, blobs in prepared:
+            try:
+                with transaction.atomic():  # one article's failure spares the others
+                    _save(article, processed, blobs, replace=False)
+                    place_article(article, story=story, encoder=encoder)
+            except Exception as exc:  # noqa: BLE001 - recorded as the article's failure below
+                failures.append((article, exc))
+        for article, exc in failures:
+            _fail(article, exc)

@@ -192,3 +192,19 @@ def test_links_written_in_one_statement_take_the_model_defaults():
         None,
         None,
     )
+
+
+def test_an_import_interrupted_while_aligning_leaves_its_articles_unfinished_not_half_aligned(
+    hashing_encoder, monkeypatch
+):
+    import compare.alignment
+
+    def interrupted(left, right):
+        raise KeyboardInterrupt  # what a kill looks like from inside: nothing after it runs
+
+    monkeypatch.setattr(compare.alignment, "align_pair", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        ingest_batch(_inputs(), encoder=hashing_encoder)
+    assert set(Article.objects.values_list("status", flat=True)) == {Article.Status.PROCESSING}
+    assert not Sentence.objects.exists() and not Link.objects.exists() and not Story.objects.exists()
+    assert Article.objects.filter(raw_text=_inputs()[0].text).exists()
