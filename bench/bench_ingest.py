@@ -1,9 +1,10 @@
 """Bulk import through the app's real ingest path, against encoding the same sentences directly.
 
-Not a test. ``ingest()`` (store, clean, embed, assign to a story, align) runs
-article by article after each chunk's sentences were encoded together, as
-``import_articles`` does, with the app's own encoder (``get_encoder()``: the
-settings' model, precision and batch size, behind the embedding cache). Then
+Not a test. ``ingest_batch()`` (store, clean, embed, assign to a story, align)
+runs over chunks of articles, as ``import_articles`` does: a chunk's sentences
+are encoded together, its articles placed one by one and its stories aligned
+once, with the app's own encoder (``get_encoder()``: the settings' model,
+precision and batch size, behind the embedding cache). Then
 the stored sentences are encoded again, in one call, by
 the same loaded model without the cache: the ceiling ingest could reach if
 encoding were all it did. Last, a share of the articles is ingested again with a
@@ -132,47 +133,46 @@ def load_articles(limit: int) -> tuple[list, str]:
 
 
 def _ingest_all(articles: list, encoder, label: str) -> dict[str, object]:
-    """Ingest one by one; returns counts, wall time, per-article milliseconds and where alignment went."""
+    """Ingest as ``import_articles`` does: counts, wall time, chunk timings, where alignment went."""
     import compare.alignment
-    import compare.assignment
 
     tally = Tally()
+    # compare.alignment's own names: the ones bulk import's deferred alignment calls.
     with (
-        tally.watching(compare.assignment, "align_story"),
+        tally.watching(compare.alignment, "align_story"),
         tally.watching(compare.alignment, "align_pair"),
     ):
-        result = _ingest_each(articles, encoder, label)
+        result = _ingest_chunks(articles, encoder, label)
     result["align_story_seconds"] = tally.seconds["align_story"]
     result["align_pair_calls"] = tally.calls["align_pair"]
     result["align_pair_seconds"] = tally.seconds["align_pair"]
     return result
 
 
-def _ingest_each(articles: list, encoder, label: str) -> dict[str, object]:
-    from compare.ingest import IngestError, ingest, warm_embeddings
+def _ingest_chunks(articles: list, encoder, label: str) -> dict[str, object]:
+    """``ingest_batch`` over chunks of ``WARM_CHUNK`` articles, exactly as ``import_articles`` calls it."""
+    from compare.ingest import IngestError, IngestResult, ingest_batch
     from compare.management.commands.import_articles import WARM_CHUNK
     from compare.models import Article, Sentence
 
     created, per_article_ms = [], []
     rejected = duplicates = 0
     started = time.perf_counter()
-    for number, data in enumerate(articles, start=1):
+    for first in range(0, len(articles), WARM_CHUNK):
+        chunk = articles[first : first + WARM_CHUNK]
         one = time.perf_counter()
-        if (number - 1) % WARM_CHUNK == 0:  # as import_articles does: encode a chunk's sentences together
-            warm_embeddings(articles[number - 1 : number - 1 + WARM_CHUNK], encoder)
-        try:
-            result = ingest(data, encoder=encoder)
-        except IngestError:
-            rejected += 1
-            continue
-        per_article_ms.append((time.perf_counter() - one) * 1000)
-        if result.created:
-            created.append(result.article.pk)
-        else:
-            duplicates += 1
-        if number % 50 == 0 or number == len(articles):
-            rate = number / (time.perf_counter() - started)
-            progress(f"ingest {label}: {number}/{len(articles)} articles ({rate:.1f} articles/s)")
+        outcomes = ingest_batch(chunk, encoder=encoder)
+        # Articles of a chunk are processed together: each gets the chunk's mean time.
+        per_article_ms.extend([(time.perf_counter() - one) * 1000 / len(chunk)] * len(chunk))
+        for outcome in outcomes:
+            if isinstance(outcome, IngestError):
+                rejected += 1
+            elif isinstance(outcome, IngestResult) and outcome.created:
+                created.append(outcome.article.pk)
+            else:
+                duplicates += 1
+        rate = (first + len(chunk)) / (time.perf_counter() - started)
+        progress(f"ingest {label}: {first + len(chunk)}/{len(articles)} articles ({rate:.1f} articles/s)")
     seconds = time.perf_counter() - started
     done = Article.objects.filter(pk__in=created, status=Article.Status.DONE)
     return {

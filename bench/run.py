@@ -74,7 +74,7 @@ def table_rows(r: dict) -> list[tuple[str, str, str]]:
             _fmt(r.get("ingest_sentences_per_s"), " sentences/s"),
             f"{r.get('ingest_sentences', '-')} sentences, {r.get('ingest_articles', '-')} articles "
             f"in {_fmt(r.get('ingest_seconds'), ' s')}, {r.get('ingest_stories', '-')} stories; "
-            f"article p50/p95 {_fmt(r.get('ingest_article_ms_p50'), '')}/"
+            f"article (mean of its chunk) p50/p95 {_fmt(r.get('ingest_article_ms_p50'), '')}/"
             f"{_fmt(r.get('ingest_article_ms_p95'), ' ms')}",
         ),
         (

@@ -83,16 +83,18 @@ def profile_of(article: Article, encoder: Encoder | None = None) -> ArticleProfi
     """The article's profile from its stored sentence embeddings (the title is encoded if new)."""
     from compare.ingest import embed_texts
 
-    sentences = list(article.sentences.order_by("index").only("text", "embedding", "kind"))
+    sentences = list(article.sentences.order_by("index").only("article", "text", "embedding", "kind"))
     title = article.title or (sentences[0].text if sentences else "")
     title_row = np.frombuffer(embed_texts([title], encoder or get_encoder())[0], dtype="<f4")
     rows = [title_row] + [s.vector() for s in sentences]
     return build_profile(title, [s.text for s in sentences], np.stack(rows), article.published)
 
 
-def suggest(article: Article, encoder: Encoder | None = None) -> Assignment:
-    """The best stories for an article (best first) and the machine's decision."""
-    profile = profile_of(article, encoder)
+def suggest(
+    article: Article, encoder: Encoder | None = None, profile: ArticleProfile | None = None
+) -> Assignment:
+    """The best stories for an article (best first) and the machine's decision (``profile``: if known)."""
+    profile = profile if profile is not None else profile_of(article, encoder)
     index = story_index()
     if article.story_id and article.story_id in index:
         # Judge the article against its story as it would be without it.
@@ -157,12 +159,14 @@ def refresh_title(story: Story, encoder: Encoder | None = None) -> None:
 
 
 @transaction.atomic
-def join_story(article: Article, story: Story, encoder: Encoder | None = None) -> Story:
+def join_story(
+    article: Article, story: Story, encoder: Encoder | None = None, profile: ArticleProfile | None = None
+) -> Story:
     """Put a processed article in a story, update the story's profile and align the new pairs."""
     story = Story.objects.select_for_update().get(pk=story.pk)
     article.story = story
     article.save(update_fields=["story", "placed_by_editor", "updated_at"])
-    _add(story, profile_of(article, encoder))
+    _add(story, profile if profile is not None else profile_of(article, encoder))
     refresh_title(story, encoder)
     align_story(story)
     return story
@@ -170,13 +174,14 @@ def join_story(article: Article, story: Story, encoder: Encoder | None = None) -
 
 def assign_story(article: Article, encoder: Encoder | None = None) -> Story:
     """Automatic placement: the story the engine picks, or a new one."""
-    decision = suggest(article, encoder)
+    profile = profile_of(article, encoder)  # computed once for the decision and the join
+    decision = suggest(article, encoder, profile)
     story = Story.objects.filter(pk=decision.story).first() if decision.story is not None else None
     if decision.story is not None and story is None:
         _forget(decision.story)  # deleted by another process since the index last looked
     if story is None:
         story = Story.objects.create(title=(article.title or "Untitled story")[:500])
-    return join_story(article, story, encoder)
+    return join_story(article, story, encoder, profile)
 
 
 @transaction.atomic

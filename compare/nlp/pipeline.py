@@ -23,8 +23,9 @@ editor can see why something went and restore it (``keep_blocks``).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from compare.nlp.block_work import Editor, Work
 from compare.nlp.cleaning import REASONS, Removal
@@ -131,6 +132,31 @@ def process_text(
         A ProcessedArticle whose sentence spans index ``cleaned_text`` and whose
         removal spans index ``normalized_text``.
     """
+    text, segmented = _segmented(raw, tuple(keep_blocks), tuple(drop_texts))
+    works = [replace(w, removals=list(w.removals), sentences=list(w.sentences)) for w in segmented]
+    editor = Editor(keep_blocks, drop_texts)
+    remove_teasers(works, text, encoder, editor)
+    headline = assign_kinds(works, text, title, editor)
+    return _assemble(works, text, headline)
+
+
+# Steps 1-3 depend on neither the encoder nor the title: bulk import runs them
+# once without the model (to know what to encode), then again with it.
+_CACHED_MAX_CHARS = 100_000  # longer texts are rare and would swell the cache
+
+
+def _segmented(
+    raw: str, keep_blocks: tuple[str, ...], drop_texts: tuple[str, ...]
+) -> tuple[str, tuple[Work, ...]]:
+    """Steps 1-3, from a cache for texts of ordinary length. Callers must copy the Works they change."""
+    if len(raw) > _CACHED_MAX_CHARS:
+        return _segment_text(raw, keep_blocks, drop_texts)
+    return _cached_segment_text(raw, keep_blocks, drop_texts)
+
+
+def _segment_text(
+    raw: str, keep_blocks: tuple[str, ...], drop_texts: tuple[str, ...]
+) -> tuple[str, tuple[Work, ...]]:
     text = normalize_text(raw)
     editor = Editor(keep_blocks, drop_texts)
     works = [Work(block, block.start, block.end) for block in split_blocks(text)]
@@ -138,6 +164,7 @@ def process_text(
     remove_lists_after_headers(works, text, editor)
     remove_repeated_blocks(works, text, editor)
     segment_blocks(works, text, editor)
-    remove_teasers(works, text, encoder, editor)
-    headline = assign_kinds(works, text, title, editor)
-    return _assemble(works, text, headline)
+    return text, tuple(works)
+
+
+_cached_segment_text = functools.lru_cache(maxsize=128)(_segment_text)

@@ -305,3 +305,29 @@ def test_process_text_never_crashes_and_its_spans_are_exact(
     kept = sum(len("".join(p.split())) for p in article.paragraphs)
     removed = sum(len("".join(r.text.split())) for r in article.removed)
     assert kept + removed == len("".join(article.normalized_text.split()))
+
+
+def test_a_second_run_on_the_same_text_gives_what_a_first_run_gives(styled_page: Page):
+    from compare.nlp import pipeline
+
+    encoder = HashingEncoder()
+    pipeline._cached_segment_text.cache_clear()
+    cold_with_model = process_text(styled_page.text, encoder=encoder, title=styled_page.headline)
+    cold_without = process_text(styled_page.text, keep_blocks=["x"])
+    # Warm now: the model-free pass, then the pass with the model, as bulk import runs them.
+    assert process_text(styled_page.text, keep_blocks=["x"]) == cold_without
+    assert process_text(styled_page.text, encoder=encoder, title=styled_page.headline) == cold_with_model
+    assert process_text(styled_page.text, encoder=encoder, title=styled_page.headline) == cold_with_model
+
+
+def test_a_very_long_text_is_processed_without_the_cache():
+    from compare.nlp import pipeline
+
+    text = "\n".join(
+        ["Putin meets Assad", *BODY] * 2 + [f"Line number {n} of filler text." for n in range(4000)]
+    )
+    assert len(text) > pipeline._CACHED_MAX_CHARS
+    pipeline._cached_segment_text.cache_clear()
+    article = process_text(text)
+    assert pipeline._cached_segment_text.cache_info().currsize == 0
+    assert_spans_are_exact(article)

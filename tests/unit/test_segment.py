@@ -108,3 +108,41 @@ def test_it_gives_the_same_sentences_when_threads_segment_at_once():
     expected = [split_sentences(p) for p in paragraphs]
     with ThreadPoolExecutor(max_workers=4) as pool:
         assert list(pool.map(split_sentences, paragraphs)) == expected
+
+
+TRICKY_PARAGRAPHS = [
+    "He said. He said. He said.",
+    "x  y.  x  y.  x y.",
+    "1. One 2. Two 3. Three",
+    "\u00a0Hi there.\u2003 Hi there.\t Hi there.",
+    "Mr. Smith met Dr. Jones in the U.S. on Jan. 5. They talked (for hours). Then? Nothing!",
+    '"We will leave. We are done," he said. Then he left. "Really?" Yes.',
+    "a. b. c. d.",
+]
+
+
+def test_the_fast_pysbd_call_returns_what_pysbd_segment_returns():
+    import pysbd
+
+    from compare.nlp.segment import _pysbd_segment
+
+    segmenter = pysbd.Segmenter(language="en", clean=False)
+    for paragraph in TRICKY_PARAGRAPHS:
+        assert _pysbd_segment(paragraph) == segmenter.segment(paragraph)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab .?!\"'()\n\t\u00a0")), max_size=120))
+def test_the_fast_pysbd_call_agrees_with_pysbd_on_any_text(paragraph: str):
+    import pysbd
+
+    from compare.nlp.segment import _pysbd_segment
+
+    assert _pysbd_segment(paragraph) == pysbd.Segmenter(language="en", clean=False).segment(paragraph)
+
+
+def test_a_paragraph_seen_before_gets_the_same_spans_in_a_list_of_its_own():
+    paragraph = "Talks resumed in Sochi. Dr. Smith met Gen. Jones there."
+    first = split_sentences(paragraph)
+    first.append((0, 1))  # a caller changing its list must not change the cached answer
+    assert split_sentences(paragraph) == [(0, 23), (24, 55)]

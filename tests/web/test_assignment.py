@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from compare.assignment import merge_stories, reset_index, split_articles
+from compare.assignment import merge_stories, profile_of, reset_index, split_articles
 from compare.ingest import ArticleInput, ingest
 from compare.models import Article, Link, Story
 
@@ -43,6 +43,14 @@ def test_an_article_joins_the_story_of_the_same_event():
     assert second.story_id == first.story_id
     assert other.story_id != first.story_id
     assert Link.objects.filter(story_id=first.story_id).exists()
+
+
+def test_an_article_profile_costs_the_same_queries_however_many_sentences(
+    distinct_sentences, django_assert_max_num_queries
+):
+    article = ingest(ArticleInput(text=distinct_sentences(40), outlet="A")).article
+    with django_assert_max_num_queries(2):  # the sentences, and the title's stored embedding
+        profile_of(article)
 
 
 def test_a_new_story_is_titled_by_its_headline():

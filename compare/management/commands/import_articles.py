@@ -8,11 +8,11 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from compare.encoding import get_encoder
-from compare.importing import read_article_files
-from compare.ingest import IngestError, ingest, warm_embeddings
+from compare.importing import FileItem, read_article_files
+from compare.ingest import IngestError, IngestResult, ingest_batch
 from compare.models import Article, Story
 
-# Articles whose sentences are encoded together, ahead of processing them one by one.
+# Articles encoded together, then saved, placed and aligned in one transaction (``ingest_batch``).
 WARM_CHUNK = 64
 
 
@@ -33,39 +33,43 @@ class Command(BaseCommand):
             target = Story.objects.filter(pk=story).first()
             if target is None:
                 raise CommandError(f"There is no story {story}.")
-        imported = duplicates = failed = 0
+        counts = {"imported": 0, "duplicate": 0, "failed": 0}
         rejected: list[str] = []
         items = list(read_article_files(paths, default_outlet=outlet))
         encoder = get_encoder()
-        for number, item in enumerate(
-            tqdm(items, desc="Importing", unit="article", disable=no_progress or not items)
-        ):
-            if number % WARM_CHUNK == 0:
-                warm_embeddings(
-                    [i.article for i in items[number : number + WARM_CHUNK] if i.article], encoder
-                )
-            if item.article is None:
-                rejected.append(f"{item.source}: {item.error}")
-                continue
-            try:
+        with tqdm(
+            total=len(items), desc="Importing", unit="article", disable=no_progress or not items
+        ) as bar:
+            for start in range(0, len(items), WARM_CHUNK):
+                chunk = items[start : start + WARM_CHUNK]
                 # Processed here, not queued: the summary reports what became of each file.
-                result = ingest(item.article, story=target, encoder=encoder)
-            except IngestError as exc:
-                rejected.append(f"{item.source}: {exc}")
-                continue
-            if not result.created:
-                duplicates += 1
-                self.stdout.write(f"skipped {item.source}: duplicate of article {result.article.pk}")
-            elif result.article.status == Article.Status.FAILED:
-                failed += 1
-                rejected.append(
-                    f"{item.source}: stored as article {result.article.pk}, but {result.article.error}"
-                )
-            else:
-                imported += 1
+                inputs = [item.article for item in chunk if item.article is not None]
+                outcomes = iter(ingest_batch(inputs, story=target, encoder=encoder))
+                for item in chunk:
+                    outcome = next(outcomes) if item.article is not None else None
+                    verdict, problem = self._judge(item, outcome)
+                    counts[verdict] = counts.get(verdict, 0) + 1
+                    if problem:
+                        rejected.append(f"{item.source}: {problem}")
+                bar.update(len(chunk))
         for line in rejected:
             self.stderr.write(f"rejected {line}")
+        failed = counts["failed"]
         self.stdout.write(
-            f"{imported} imported, {duplicates} skipped as duplicates, {len(rejected)} rejected"
+            f"{counts['imported']} imported, {counts['duplicate']} skipped as duplicates, "
+            f"{len(rejected)} rejected"
             + (f" ({failed} of them stored but failed to process)" if failed else "")
         )
+
+    def _judge(self, item: FileItem, outcome: IngestResult | IngestError | None) -> tuple[str, str]:
+        """What became of one file item: a verdict, and the reason when it was rejected."""
+        if outcome is None:
+            return "unreadable", item.error
+        if isinstance(outcome, IngestError):
+            return "refused", str(outcome)
+        if not outcome.created:
+            self.stdout.write(f"skipped {item.source}: duplicate of article {outcome.article.pk}")
+            return "duplicate", ""
+        if outcome.article.status == Article.Status.FAILED:
+            return "failed", f"stored as article {outcome.article.pk}, but {outcome.article.error}"
+        return "imported", ""
