@@ -16,6 +16,7 @@ from itertools import combinations
 import numpy as np
 from django.db import connection, models, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from compare.models import AlignedPair, Article, Fact, Link, Sentence, Story
 from compare.nlp.align import ArticleSentences, SentenceRef, align_pair, group_facts
@@ -90,6 +91,9 @@ def deferred_alignment() -> Iterator[None]:
     if _deferred.get() is not None:  # already deferring: the outer block aligns
         yield
         return
+    if not connection.in_atomic_block:
+        # Outside a transaction a crash would leave placed, DONE articles that nothing re-aligns.
+        raise RuntimeError("deferred_alignment() must run inside transaction.atomic()")
     token = _deferred.set({})
     try:
         yield
@@ -98,6 +102,11 @@ def deferred_alignment() -> Iterator[None]:
         _deferred.reset(token)
     for story in Story.objects.filter(pk__in=stories).order_by("id"):
         align_story(story)
+    # Other processes' story indexes re-read stories changed shortly before their
+    # last look (assignment.SYNC_MARGIN). A long chunk stamped its stories when
+    # their articles joined, maybe long before this commit: stamp them again now
+    # (Python's clock: the database's now() is the transaction's start).
+    Story.objects.filter(pk__in=stories).update(updated_at=timezone.now())
 
 
 @transaction.atomic
@@ -158,6 +167,7 @@ def drop_article_links(story: Story, article_id: int) -> None:
     AlignedPair.objects.filter(story=story, second_id=article_id).delete()
 
 
+@transaction.atomic
 def regroup_facts(
     story: Story,
     articles: list[ArticleSentences] | None = None,
@@ -166,9 +176,12 @@ def regroup_facts(
     """Rebuild the story's facts from its current links (rejected links ignored).
 
     Only what changed is written: fact rows are reused by number, and a
-    sentence is updated only when its fact changed.
+    sentence is updated only when its fact changed. Called on its own (an
+    editor's verdict), it first locks the story, as ``align_story`` does, so
+    two regroups never interleave their reads and writes.
     """
     if articles is None or lookup is None:
+        story = Story.objects.select_for_update().get(pk=story.pk)
         articles, lookup = _load(story)
     by_pk = {s.pk: s for s in lookup.values()}
     facts = group_facts(articles, _story_links(story, by_pk))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db.models import Q
+from django.utils import timezone
 
 from compare.alignment import deferred_alignment, regroup_facts
 from compare.assignment import reset_index
@@ -153,6 +156,21 @@ def test_deferred_alignment_aligns_nothing_when_the_block_raises():
         raise RuntimeError("stop")
     assert not Link.objects.exists()
     assert not AlignedPair.objects.filter(story_id=first.story_id).exists()
+
+
+def test_deferred_alignment_stamps_its_stories_again_when_it_ends_so_other_indexes_see_them():
+    first = ingest(_inputs()[0]).article
+    long_ago = timezone.now() - timedelta(hours=1)
+    with deferred_alignment():
+        ingest(_inputs()[2])
+        Story.objects.filter(pk=first.story_id).update(updated_at=long_ago)  # a chunk that took an hour
+    assert Story.objects.get(pk=first.story_id).updated_at > long_ago + timedelta(minutes=59)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deferred_alignment_refuses_to_run_outside_a_transaction():
+    with pytest.raises(RuntimeError, match="inside transaction.atomic"), deferred_alignment():
+        pass
 
 
 def test_regrouping_reuses_fact_rows_and_gives_what_a_rebuild_gives(hashing_encoder):
