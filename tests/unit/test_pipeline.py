@@ -320,6 +320,29 @@ def test_a_second_run_on_the_same_text_gives_what_a_first_run_gives(styled_page:
     assert process_text(styled_page.text, encoder=encoder, title=styled_page.headline) == cold_with_model
 
 
+def test_the_pass_with_the_model_never_changes_the_cached_model_free_steps(styled_page: Page, monkeypatch):
+    import copy
+
+    from compare.nlp import pipeline
+
+    real_remove_teasers = pipeline.remove_teasers
+
+    def teasers_that_also_empty_a_block(works, text, encoder, editor):
+        real_remove_teasers(works, text, encoder, editor)
+        # A model step changing Works in place: a field and a list.
+        works[0].kind = "changed"
+        works[0].removals.append(next(r for w in works for r in w.removals))
+
+    pipeline._cached_segment_text.cache_clear()
+    cold_without = process_text(styled_page.text)
+    cached = copy.deepcopy(pipeline._cached_segment_text(styled_page.text, (), ()))
+    with monkeypatch.context() as patch:
+        patch.setattr(pipeline, "remove_teasers", teasers_that_also_empty_a_block)
+        process_text(styled_page.text, encoder=HashingEncoder(), title=styled_page.headline)
+    assert pipeline._cached_segment_text(styled_page.text, (), ()) == cached
+    assert process_text(styled_page.text) == cold_without
+
+
 def test_a_very_long_text_is_processed_without_the_cache():
     from compare.nlp import pipeline
 
