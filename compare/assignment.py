@@ -131,6 +131,38 @@ def _remove(story: Story, profile: ArticleProfile) -> None:
         _save_state(story, state if state.count else None)
 
 
+def rebuild_profiles(encoder: Encoder | None = None, *, dry_run: bool = False) -> int:
+    """Recompute every story's profile from its processed articles; returns how many stories changed.
+
+    A story's profile is a running sum of its articles' profiles, so one built
+    under other clustering parameters (more sentences read for names, say)
+    stays stale: removing an article would subtract a different set than was
+    added. Run after the parameters change (``recluster --rebuild-profiles``).
+    With ``dry_run`` nothing is written: only the stale ones are counted.
+    """
+    changed = 0
+    for story in Story.objects.order_by("id"):
+        with transaction.atomic():
+            story = Story.objects.select_for_update().get(pk=story.pk)
+            state = None
+            for article in story.articles.filter(status=Article.Status.DONE).order_by("id"):
+                profile = profile_of(article, encoder)
+                if state is None:
+                    state = StoryState.from_profile(profile)
+                else:
+                    state.add(profile)
+            vector = state.vector_bytes() if state else None
+            if (vector, state.to_json() if state else {}) != (
+                bytes(story.profile_vector) if story.profile_vector else None,
+                story.profile_state,
+            ):
+                if not dry_run:
+                    _save_state(story, state)
+                changed += 1
+    reset_index()
+    return changed
+
+
 def replace_profile(story: Story, old: ArticleProfile | None, new: ArticleProfile) -> None:
     """An article of the story changed its text: swap its part of the story's profile."""
     story = Story.objects.select_for_update().get(pk=story.pk)

@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from compare.assignment import merge_stories, profile_of, reset_index, split_articles
+from compare.assignment import merge_stories, profile_of, rebuild_profiles, reset_index, split_articles
 from compare.ingest import ArticleInput, ingest
 from compare.models import Article, Link, Story
 
@@ -109,3 +109,23 @@ def test_a_pair_without_common_facts_is_aligned_once(monkeypatch):
     )
     ingest(ArticleInput(text=LIMA_2, outlet="C"), story=story)
     assert len(calls) == 2  # only the new article's pairs, not the old link-less one again
+
+
+def test_rebuilding_profiles_replaces_a_stale_one_with_the_sum_of_its_articles():
+    first = ingest(ArticleInput(text=LIMA_1, outlet="A")).article
+    ingest(ArticleInput(text=LIMA_2, outlet="B"))
+    story = Story.objects.get(pk=first.story_id)
+    fresh = (bytes(story.profile_vector), story.profile_state)
+    # As if built under other parameters: names the current ones never read.
+    stale = {**story.profile_state, "entity_counts": {**story.profile_state["entity_counts"], "ghost": 2}}
+    Story.objects.filter(pk=story.pk).update(profile_state=stale)
+    out = StringIO()
+    call_command("recluster", "--rebuild-profiles", "--dry-run", stdout=out)
+    assert "1 story had a stale profile, would be rebuilt" in out.getvalue()
+    assert Story.objects.get(pk=story.pk).profile_state == stale
+    out = StringIO()
+    call_command("recluster", "--rebuild-profiles", stdout=out)
+    story.refresh_from_db()
+    assert (bytes(story.profile_vector), story.profile_state) == fresh
+    assert "1 story had a stale profile, now rebuilt" in out.getvalue()
+    assert rebuild_profiles() == 0  # nothing left to rebuild

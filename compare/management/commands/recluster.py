@@ -1,4 +1,8 @@
-"""manage.py recluster [--since DATE] [--dry-run] : run story assignment again for unconfirmed articles.
+"""manage.py recluster [--since DATE] [--dry-run] [--rebuild-profiles] : run story assignment again.
+
+Runs it for unconfirmed articles. ``--rebuild-profiles`` first recomputes every
+story's profile from its articles: needed once after the clustering
+parameters change, since stored profiles are running sums built under the old ones.
 
 Articles an editor placed (uploaded into a chosen story, moved, merged) are
 never moved. Each move re-aligns only the two stories it touches.
@@ -22,8 +26,17 @@ class Command(BaseCommand):
             "--since", help="only articles published (or added) on or after this date, YYYY-MM-DD"
         )
         parser.add_argument("--dry-run", action="store_true", help="report what would move, move nothing")
+        parser.add_argument(
+            "--rebuild-profiles",
+            action="store_true",
+            help="first recompute every story's profile from its articles (after a parameter change)",
+        )
 
-    def handle(self, *args, since: str | None, dry_run: bool, **options):
+    def handle(self, *args, since: str | None, dry_run: bool, rebuild_profiles: bool = False, **options):
+        if rebuild_profiles:
+            changed = assignment.rebuild_profiles(dry_run=dry_run)
+            done = "would be rebuilt" if dry_run else "now rebuilt"
+            self.stdout.write(f"{changed} stor{'ies' if changed != 1 else 'y'} had a stale profile, {done}")
         articles = Article.objects.filter(status=Article.Status.DONE, placed_by_editor=False).select_related(
             "story"
         )
