@@ -38,13 +38,19 @@ from compare.nlp.align import (
     EVENT_CANDIDATE_FLOOR,
     PARAMS_PATH,
     AlignmentParams,
-    ArticleSentences,
     Head,
     alignment_features,
     cosine_matrix,
 )
 from compare.nlp.embedding import Encoder, text_hash
-from compare.nlp.evaluation import evaluate_alignment, evaluate_pairs, read_jsonl
+from compare.nlp.evaluation import (
+    article_vectors,
+    encode_unique,
+    evaluate_alignment,
+    evaluate_pairs,
+    read_jsonl,
+    record_articles,
+)
 from compare.nlp.features import ALIGNMENT_NAMES, PAIR_NAMES, pair_feature_matrix
 from compare.nlp.metrics import PRF, prf
 
@@ -125,8 +131,7 @@ class EvalData:
 
 def pair_matrix(records: Sequence[dict], encoder: Encoder) -> np.ndarray:
     """PAIR_NAMES features of pair records, encoding each distinct text once."""
-    texts = list(dict.fromkeys(t for r in records for t in (r["a"], r["b"])))
-    vectors = dict(zip(texts, encoder.encode(texts), strict=True))
+    vectors = encode_unique((t for r in records for t in (r["a"], r["b"])), encoder)
     cosines = [float(np.dot(vectors[r["a"]], vectors[r["b"]])) for r in records]
     return pair_feature_matrix([r["a"] for r in records], [r["b"] for r in records], np.asarray(cosines))
 
@@ -184,17 +189,11 @@ class AlignmentSet:
 
 def alignment_set(records: Sequence[dict], encoder: Encoder) -> AlignmentSet:
     """ALIGNMENT_NAMES features and gold labels of every scored pair of ECB+ records."""
-    texts = list(dict.fromkeys(s for r in records for side in "ab" for s in r[side]["sentences"]))
-    vectors = dict(zip(texts, encoder.encode(texts), strict=True))
+    vectors = article_vectors(records, encoder)
     blocks, labels, ids_a, ids_b, record_ids = [], [], [], [], []
     n_sentences = 0
     for number, record in enumerate(records):
-        a, b = (
-            ArticleSentences(
-                n, record[side]["sentences"], np.stack([vectors[s] for s in record[side]["sentences"]])
-            )
-            for n, side in enumerate("ab")
-        )
+        a, b = record_articles(record, vectors)
         scored_a, scored_b = record["scored_a"], record["scored_b"]
         rows = np.repeat(scored_a, len(scored_b)).astype(int)
         cols = np.tile(scored_b, len(scored_a)).astype(int)
@@ -419,17 +418,11 @@ def links_lost_to_floor(data: EvalData, params: AlignmentParams, stem: str = "ec
     from compare.nlp.align import align_pair
 
     records, encoder = data.records(stem), data.encoder(stem)
-    texts = list(dict.fromkeys(s for r in records for side in "ab" for s in r[side]["sentences"]))
-    vectors = dict(zip(texts, encoder.encode(texts), strict=True))
+    vectors = article_vectors(records, encoder)
     unfloored = replace(params, candidate_floor=-1.0)
     kept = lost = gained = 0
     for record in records:
-        a, b = (
-            ArticleSentences(
-                n, record[side]["sentences"], np.stack([vectors[t] for t in record[side]["sentences"]])
-            )
-            for n, side in enumerate("ab")
-        )
+        a, b = record_articles(record, vectors)
         floored = {(x.a.sentence, x.b.sentence, x.kind) for x in align_pair(a, b, params)}
         every = {(x.a.sentence, x.b.sentence, x.kind) for x in align_pair(a, b, unfloored)}
         kept += len(every & floored)

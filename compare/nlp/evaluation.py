@@ -39,10 +39,28 @@ def read_jsonl(path: str | Path) -> Iterator[dict[str, Any]]:
                 yield json.loads(line)
 
 
-def _encode_unique(texts: Iterable[str], encoder: Encoder) -> dict[str, np.ndarray]:
+def encode_unique(texts: Iterable[str], encoder: Encoder) -> dict[str, np.ndarray]:
+    """Each distinct text's vector, all encoded in one call."""
     unique = list(dict.fromkeys(texts))
     vectors = encoder.encode(unique) if unique else np.zeros((0, encoder.dim), dtype=np.float32)
     return dict(zip(unique, vectors, strict=True))
+
+
+def article_vectors(records: Iterable[dict], encoder: Encoder) -> dict[str, np.ndarray]:
+    """The vector of every sentence of ECB+-style article-pair records."""
+    return encode_unique((s for r in records for side in ("a", "b") for s in r[side]["sentences"]), encoder)
+
+
+def record_articles(
+    record: dict, vectors: dict[str, np.ndarray]
+) -> tuple[ArticleSentences, ArticleSentences]:
+    """The record's two articles (ids 0 and 1) with their sentence embeddings."""
+    sides = []
+    for key in ("a", "b"):
+        sentences = record[key]["sentences"]
+        embeddings = np.stack([vectors[s] for s in sentences]) if sentences else np.zeros((0, 1))
+        sides.append(ArticleSentences(0 if key == "a" else 1, sentences, embeddings))
+    return sides[0], sides[1]
 
 
 def evaluate_pairs(records: Iterable[dict], encoder: Encoder, params: AlignmentParams | None = None) -> dict:
@@ -58,7 +76,7 @@ def evaluate_pairs(records: Iterable[dict], encoder: Encoder, params: AlignmentP
     """
     params = params or load_params()
     records = list(records)
-    vectors = _encode_unique((text for r in records for text in (r["a"], r["b"])), encoder)
+    vectors = encode_unique((text for r in records for text in (r["a"], r["b"])), encoder)
     result: dict[str, Any] = {"n": len(records)}
     labelled = [r for r in records if r.get("label") is not None]
     if labelled:
@@ -121,8 +139,7 @@ def evaluate_alignment(
         raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
     params = params or load_params()
     records = list(records)
-    texts = (s for r in records for side in ("a", "b") for s in r[side]["sentences"])
-    vectors = _encode_unique(texts, encoder)
+    vectors = article_vectors(records, encoder)
     counts = _Counts()
     for record in records:
         predicted = predicted_links(record, vectors, params, level)
@@ -143,15 +160,10 @@ def predicted_links(
 ) -> set[tuple[int, int]]:
     """The links ``align_pair`` (or ``align_events``) makes between the record's scored sentences."""
     align = align_pair if level == "fact" else align_events
-    sides = []
-    for key in ("a", "b"):
-        sentences = record[key]["sentences"]
-        embeddings = np.stack([vectors[s] for s in sentences]) if sentences else np.zeros((0, 1))
-        sides.append(ArticleSentences(0 if key == "a" else 1, sentences, embeddings))
     scored_a, scored_b = set(record["scored_a"]), set(record["scored_b"])
     return {
         (link.a.sentence, link.b.sentence)
-        for link in align(sides[0], sides[1], params)
+        for link in align(*record_articles(record, vectors), params)
         if link.a.sentence in scored_a and link.b.sentence in scored_b
     }
 
