@@ -209,6 +209,11 @@ def _link_score(grade: float) -> float:
 EVENT_CANDIDATE_FLOOR = 0.2
 
 
+def event_candidate_floor(floor: float) -> float:
+    """The event level's candidate cosine floor, given the fact level's; calibration fits on the same."""
+    return min(floor, EVENT_CANDIDATE_FLOOR)
+
+
 def align_events(
     a: ArticleSentences, b: ArticleSentences, params: AlignmentParams | None = None
 ) -> list[Link]:
@@ -220,9 +225,7 @@ def align_events(
     "partial"; its score is the alignment head's probability.
     """
     params = params or load_params()
-    found = _candidates(
-        a, b, replace(params, candidate_floor=min(params.candidate_floor, EVENT_CANDIDATE_FLOOR))
-    )
+    found = _candidates(a, b, replace(params, candidate_floor=event_candidate_floor(params.candidate_floor)))
     if found is None:
         return []
     cos, rows, cols = found

@@ -35,12 +35,12 @@ from typing import Any
 import numpy as np
 
 from compare.nlp.align import (
-    EVENT_CANDIDATE_FLOOR,
     PARAMS_PATH,
     AlignmentParams,
     Head,
     alignment_features,
     cosine_matrix,
+    event_candidate_floor,
 )
 from compare.nlp.embedding import Encoder, text_hash
 from compare.nlp.evaluation import (
@@ -443,7 +443,7 @@ def calibrate(data: EvalData, floor: float = 0.4, rank: int = 8) -> AlignmentPar
     pair, pair_notes = fit_pair_head(data)
     similarity, similarity_notes = fit_similarity_head(data)
     thresholds, fact_notes = fit_fact_thresholds(data, similarity)
-    alignment, alignment_notes = fit_alignment_head(data, min(floor, EVENT_CANDIDATE_FLOOR), rank)
+    alignment, alignment_notes = fit_alignment_head(data, event_candidate_floor(floor), rank)
     params = AlignmentParams(
         pair, similarity, alignment, candidate_floor=floor, candidate_rank=rank, **thresholds
     )
