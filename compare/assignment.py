@@ -109,19 +109,26 @@ def suggest(
     return assign(profile, index)
 
 
+def _stored(state: StoryState | None) -> tuple[bytes | None, dict]:
+    """A story's ``profile_vector`` and ``profile_state`` for this state."""
+    return (state.vector_bytes(), state.to_json()) if state else (None, {})
+
+
 def _save_state(story: Story, state: StoryState | None) -> None:
-    story.profile_vector = state.vector_bytes() if state else None
-    story.profile_state = state.to_json() if state else {}
+    story.profile_vector, story.profile_state = _stored(state)
     story.save(update_fields=["profile_vector", "profile_state", "updated_at"])
 
 
-def _add(story: Story, profile: ArticleProfile) -> None:
-    state = _story_state(story)
+def _grown(state: StoryState | None, profile: ArticleProfile) -> StoryState:
+    """``state`` with the article's profile added (a new one-article state when there is none)."""
     if state is None:
-        state = StoryState.from_profile(profile)
-    else:
-        state.add(profile)
-    _save_state(story, state)
+        return StoryState.from_profile(profile)
+    state.add(profile)
+    return state
+
+
+def _add(story: Story, profile: ArticleProfile) -> None:
+    _save_state(story, _grown(_story_state(story), profile))
 
 
 def _remove(story: Story, profile: ArticleProfile) -> None:
@@ -146,16 +153,9 @@ def rebuild_profiles(encoder: Encoder | None = None, *, dry_run: bool = False) -
             story = Story.objects.select_for_update().get(pk=story.pk)
             state = None
             for article in story.articles.filter(status=Article.Status.DONE).order_by("id"):
-                profile = profile_of(article, encoder)
-                if state is None:
-                    state = StoryState.from_profile(profile)
-                else:
-                    state.add(profile)
-            vector = state.vector_bytes() if state else None
-            if (vector, state.to_json() if state else {}) != (
-                bytes(story.profile_vector) if story.profile_vector else None,
-                story.profile_state,
-            ):
+                state = _grown(state, profile_of(article, encoder))
+            stored = (bytes(story.profile_vector) if story.profile_vector else None, story.profile_state)
+            if _stored(state) != stored:
                 if not dry_run:
                     _save_state(story, state)
                 changed += 1
