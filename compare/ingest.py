@@ -157,9 +157,17 @@ def _stored_embeddings(hashes: list[str]) -> dict[str, bytes]:
 
 
 def embed_texts(texts: list[str], encoder: Encoder) -> list[bytes]:
-    """float32 little-endian bytes per text, reusing stored embeddings."""
+    """float32 little-endian bytes per text, reusing embeddings held in memory or stored."""
     hashes = [text_hash(t) for t in texts]
-    known = _stored_embeddings(hashes)
+    # The caching encoder's memory answers first: bulk import has just encoded
+    # these texts, and a query per article for them cost more than the rest of
+    # saving it. The database covers what other processes encoded.
+    peek = getattr(encoder, "peek", None)
+    known = {
+        key: np.asarray(vector, dtype="<f4").tobytes()
+        for key, vector in (peek(hashes) if peek else {}).items()
+    }
+    known.update(_stored_embeddings([key for key in hashes if key not in known]))
     missing = [t for t, h in zip(texts, hashes) if h not in known]
     if missing:
         vectors = encoder.encode(missing)

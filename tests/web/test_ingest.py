@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from compare.ingest import ArticleInput, IngestError, content_hash, ingest, store_article
+from compare.ingest import ArticleInput, IngestError, content_hash, embed_texts, ingest, store_article
 from compare.models import Article, Outlet, Sentence
+from compare.nlp.embedding import CachingEncoder, HashingEncoder
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +74,17 @@ def test_it_reuses_stored_embeddings_for_identical_sentences(article_input, hash
     misses = hashing_encoder.misses
     ingest(ArticleInput(text=article_input.text + "\nA new closing line appears here.", outlet="Other"))
     assert hashing_encoder.misses - misses <= 3
+
+
+def test_embeddings_held_in_memory_need_no_query(django_assert_num_queries):
+    encoder = CachingEncoder(HashingEncoder())
+    texts = ["Rain fell on Valletta.", "Ferries stopped running."]
+    expected = encoder.encode(texts)
+    with django_assert_num_queries(0):
+        blobs = embed_texts(texts, encoder)
+    assert [np.frombuffer(blob, dtype="<f4").tolist() for blob in blobs] == expected.tolist()
+    with django_assert_num_queries(1):  # a text the memory lacks is looked up in the database
+        embed_texts([*texts, "A third sentence."], encoder)
 
 
 def test_content_hash_ignores_case_and_spacing():
