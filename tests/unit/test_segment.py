@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from compare.nlp.segment import split_sentences
@@ -146,3 +146,39 @@ def test_a_paragraph_seen_before_gets_the_same_spans_in_a_list_of_its_own():
     first = split_sentences(paragraph)
     first.append((0, 1))  # a caller changing its list must not change the cached answer
     assert split_sentences(paragraph) == [(0, 23), (24, 55)]
+
+
+# Words, the inner marks the one-sentence shortcut accepts, and things it must not: quotes at
+# word edges, brackets, inner full stops, list numbers.
+_NEAR_ONE_SENTENCE = st.lists(
+    st.sampled_from([*"aB1 ,;:-–'’‘%$", "Mr", "U.S", "(", ")", '"', ".", "?", "!", " 2. ", "_"]),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_NEAR_ONE_SENTENCE, st.sampled_from(["", ".", "!", "?", '."', "…"]))
+# Paragraphs pysbd splits with no inner full stop (from ECB+ and MRPC).
+@example(
+    "'At the time, I thought it was a brick, but it was a bullet, ' Mrs Armstead said of her injury", "."
+)
+@example("(Tue, 16 Aug 2011) This morning one of the providers experienced an outage", ".")
+@example('"At times it looked a little bleak, " Arians said', ".")
+@example("I think we made the right case and did the right thing", '."')
+def test_the_one_sentence_shortcut_gives_what_pysbd_gives(body: str, end: str):
+    from compare.nlp.segment import _split, _split_with_pysbd
+
+    paragraph = (body + end).strip()
+    if paragraph:
+        assert _split(paragraph) == _split_with_pysbd(paragraph)
+
+
+def test_the_one_sentence_shortcut_skips_pysbd_for_a_plain_sentence(monkeypatch):
+    from compare.nlp import segment
+
+    def no_pysbd(paragraph):
+        raise AssertionError("pysbd was called")
+
+    monkeypatch.setattr(segment, "_pysbd_starts", no_pysbd)
+    paragraph = "The mayor’s office said on Tuesday that 1,200 homes – about 4% – had lost power."
+    assert segment._split(paragraph) == [(0, len(paragraph))]
