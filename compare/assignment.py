@@ -36,6 +36,9 @@ SYNC_MARGIN = timedelta(seconds=120)
 _lock = threading.Lock()
 _index: StoryIndex | None = None
 _synced_at: datetime | None = None
+# The updated_at of each story as the index holds it: a story seen again within
+# the margin is re-read only when it has really changed.
+_versions: dict[int, datetime] = {}
 
 
 def reset_index() -> None:
@@ -43,6 +46,7 @@ def reset_index() -> None:
     global _index, _synced_at
     with _lock:
         _index, _synced_at = None, None
+        _versions.clear()
 
 
 def _story_state(story: Story) -> StoryState | None:
@@ -62,19 +66,24 @@ def story_index() -> StoryIndex:
         else:
             # The margin catches stories written by transactions that began
             # before the last look but committed after it (other workers).
-            changed = Story.objects.filter(updated_at__gte=_synced_at - SYNC_MARGIN)
-        for story in changed.only("id", "profile_vector", "profile_state"):
+            recent = Story.objects.filter(updated_at__gte=_synced_at - SYNC_MARGIN)
+            stale = [pk for pk, at in recent.values_list("id", "updated_at") if _versions.get(pk) != at]
+            # Many at once (another process's bulk import): the rows just listed, read whole.
+            changed = Story.objects.filter(pk__in=stale) if len(stale) <= 500 else recent
+        for story in changed.only("id", "updated_at", "profile_vector", "profile_state"):
             state = _story_state(story)
             if story.pk in _index:
                 _index.drop(story.pk)
             if state is not None:
                 _index.add_story(story.pk, state)
+            _versions[story.pk] = story.updated_at
         _synced_at = now
         return _index
 
 
 def _forget(story_id: int) -> None:
     with _lock:
+        _versions.pop(story_id, None)
         if _index is not None and story_id in _index:
             _index.drop(story_id)
 

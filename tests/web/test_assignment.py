@@ -129,3 +129,17 @@ def test_rebuilding_profiles_replaces_a_stale_one_with_the_sum_of_its_articles()
     assert (bytes(story.profile_vector), story.profile_state) == fresh
     assert "1 story had a stale profile, now rebuilt" in out.getvalue()
     assert rebuild_profiles() == 0  # nothing left to rebuild
+
+
+def test_the_story_index_rereads_a_recent_story_only_when_it_has_changed(django_assert_num_queries):
+    from compare.assignment import story_index
+
+    story = ingest(ArticleInput(text=LIMA_1, outlet="A")).article.story
+    assert story.pk in story_index()
+    with django_assert_num_queries(1):  # the recent stories' versions; none changed, none read
+        story_index()
+    # Another process empties the story's profile: the new state must be picked up.
+    Story.objects.filter(pk=story.pk).update(profile_state={}, profile_vector=None)
+    Story.objects.get(pk=story.pk).save(update_fields=["updated_at"])
+    with django_assert_num_queries(2):
+        assert story.pk not in story_index()
