@@ -162,10 +162,13 @@ def fetch_page(
     """Download a page within a size and time limit, after the address checks.
 
     The up-front check gives the editor a clear reason before anything is opened; the pinned
-    handlers check again, on the addresses they connect to.
+    handlers check again, on the addresses they connect to. No proxy is used, even if the
+    environment names one (``HTTP_PROXY``...): the proxy would resolve and connect on our behalf,
+    out of the checks' sight.
     """
     url = check_url(url, allow_private=allow_private, resolver=resolver)
     opener = urllib.request.build_opener(
+        urllib.request.ProxyHandler({}),
         _PinnedHTTPHandler(allow_private, resolver),
         _PinnedHTTPSHandler(allow_private, resolver),
         _GuardedRedirects(allow_private, resolver),

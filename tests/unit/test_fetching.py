@@ -192,6 +192,16 @@ def test_the_connection_goes_to_the_address_the_resolver_vetted(network):
     assert network.requests == [(f"news.example:{port}", "/a")]  # the Host header keeps the name
 
 
+def test_an_environment_proxy_is_not_used(network, monkeypatch):
+    """A proxy would connect wherever it likes on our behalf, out of the guard's sight."""
+    port = network.server_port
+    for name in ("no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{port}")
+    fetch_page(f"http://news.example:{port}/a", resolver=resolver_for(PUBLIC))
+    assert network.requests == [(f"news.example:{port}", "/a")]  # a proxy would be sent the full URL
+
+
 def test_https_connects_to_the_vetted_address_and_verifies_the_host_name(network, monkeypatch):
     """TLS is replaced by a pass-through that records the name the certificate would be checked against."""
     server_hostnames = []
