@@ -5,10 +5,17 @@ address a host name resolves to is checked before any connection is opened,
 and again for every redirect. Private, loopback, link-local and other
 non-public addresses are refused unless ``ALLOW_PRIVATE_URLS`` is on (tests
 serve pages on loopback that way).
+
+The up-front check alone would not do: urllib resolves the name again to
+connect, and a hostile DNS server can answer a public address to the check and
+127.0.0.1 to the connection (DNS rebinding). So the connection resolves the
+name itself, with the same resolver, vets those addresses and connects to them
+and nothing else.
 """
 
 from __future__ import annotations
 
+import http.client
 import ipaddress
 import socket
 import urllib.error
@@ -63,14 +70,26 @@ def check_url(url: str, *, allow_private: bool, resolver: Resolver = system_reso
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
         raise FetchError("The address has an invalid port.") from None
-    for address in resolver(parts.hostname, port):
-        ip = ipaddress.ip_address(address.split("%")[0])
+    _vetted_addresses(parts.hostname, port, allow_private=allow_private, resolver=resolver)
+    return url
+
+
+def _vetted_addresses(host: str, port: int, *, allow_private: bool, resolver: Resolver) -> list[str]:
+    """Resolve ``host`` once and return its addresses, unless one of them may not be reached.
+
+    Raises:
+        FetchError: the host has no address, or one of them is private or local.
+    """
+    addresses = resolver(host, port)
+    if not addresses:
+        raise FetchError(f"The host name '{host}' could not be found.")
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])  # an IPv6 zone ("%eth0") is not part of the IP
         if not ip.is_global and not allow_private:
             raise FetchError(
-                f"'{parts.hostname}' points to a private or local address ({ip}); "
-                "importing from it is not allowed."
+                f"'{host}' points to a private or local address ({ip}); importing from it is not allowed."
             )
-    return url
+    return addresses
 
 
 class _GuardedRedirects(urllib.request.HTTPRedirectHandler):
@@ -83,6 +102,55 @@ class _GuardedRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Opens its socket to addresses it resolved and vetted itself, never to the name."""
+
+    def __init__(self, host: str, *, allow_private: bool, resolver: Resolver, **kwargs):
+        super().__init__(host, **kwargs)
+        self.allow_private = allow_private
+        self.resolver = resolver
+        # HTTPConnection.connect opens the TCP socket through this attribute and nothing else, so the
+        # rest of connect is kept, including HTTPS's TLS wrap with server_hostname=self.host: SNI and
+        # the certificate check still use the name.
+        self._create_connection = self._connect_pinned
+
+    def _connect_pinned(
+        self, address: tuple[str, int], timeout: float | None, source_address: tuple[str, int] | None
+    ) -> socket.socket:
+        host, port = address
+        *others, last = _vetted_addresses(
+            host, port, allow_private=self.allow_private, resolver=self.resolver
+        )
+        for ip in others:
+            try:
+                return socket.create_connection((ip, port), timeout, source_address)
+            except OSError:
+                pass  # try the next vetted address, as socket.create_connection does
+        return socket.create_connection((last, port), timeout, source_address)
+
+
+class _PinnedHTTPSConnection(_PinnedHTTPConnection, http.client.HTTPSConnection):
+    """The same under TLS: HTTPSConnection.connect wraps the pinned socket for the host name."""
+
+
+class _PinnedHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, allow_private: bool, resolver: Resolver):
+        super().__init__()
+        self.pinning = {"allow_private": allow_private, "resolver": resolver}
+
+    def http_open(self, req):
+        return self.do_open(_PinnedHTTPConnection, req, **self.pinning)
+
+
+class _PinnedHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, allow_private: bool, resolver: Resolver):
+        super().__init__()
+        self.pinning = {"allow_private": allow_private, "resolver": resolver}
+
+    def https_open(self, req):
+        return self.do_open(_PinnedHTTPSConnection, req, context=self._context, **self.pinning)
+
+
 def fetch_page(
     url: str,
     *,
@@ -91,9 +159,20 @@ def fetch_page(
     timeout: float = 10.0,
     resolver: Resolver = system_resolver,
 ) -> FetchedPage:
-    """Download a page within a size and time limit, after the address checks."""
+    """Download a page within a size and time limit, after the address checks.
+
+    The up-front check gives the editor a clear reason before anything is opened; the pinned
+    handlers check again, on the addresses they connect to. No proxy is used, even if the
+    environment names one (``HTTP_PROXY``...): the proxy would resolve and connect on our behalf,
+    out of the checks' sight.
+    """
     url = check_url(url, allow_private=allow_private, resolver=resolver)
-    opener = urllib.request.build_opener(_GuardedRedirects(allow_private, resolver))
+    opener = urllib.request.build_opener(
+        urllib.request.ProxyHandler({}),
+        _PinnedHTTPHandler(allow_private, resolver),
+        _PinnedHTTPSHandler(allow_private, resolver),
+        _GuardedRedirects(allow_private, resolver),
+    )
     request = urllib.request.Request(url, headers={"User-Agent": "story-comparison/1.0 (newsroom import)"})
     try:
         with opener.open(request, timeout=timeout) as response:

@@ -1,6 +1,15 @@
-"""The URL guard decides before any connection is opened (the resolver is injected)."""
+"""The URL guard decides before any connection is opened, and again as it connects.
+
+The resolver is injected; the fetching tests connect to a server on 127.0.0.1 and nowhere else.
+"""
 
 from __future__ import annotations
+
+import ipaddress
+import socket
+import ssl
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -63,9 +72,146 @@ def test_credentials_in_the_url_are_refused():
         check_url("http://user:pw@news.example/", allow_private=False, resolver=resolver_for("93.184.215.14"))
 
 
+def test_a_host_with_no_address_is_refused():
+    with pytest.raises(FetchError, match="could not be found"):
+        check_url("http://news.example/", allow_private=False, resolver=resolver_for())
+
+
 def test_fetch_page_checks_before_connecting():
     def exploding_resolver(host, port):
         return ["10.0.0.1"]
 
     with pytest.raises(FetchError, match="private"):
         fetch_page("http://internal.example/", resolver=exploding_resolver)
+
+
+PUBLIC = "93.184.216.34"  # stands for a public news site; ``network`` serves it from loopback
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    """Records each request; answers /go/<url> with a redirect to <url>, anything else with a page."""
+
+    def do_GET(self):
+        self.server.requests.append((self.headers["Host"], self.path))
+        if self.path.startswith("/go/"):
+            self.send_response(302)
+            self.send_header("Location", self.path.removeprefix("/go/"))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        body = b"<html><body><p>Storm shuts Valletta port</p></body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    server.requests = []
+    # A short poll lets shutdown() return at once instead of after the default half second.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def network(monkeypatch, server):
+    """Connections to PUBLIC reach the local server, loopback is let through, anything else fails the test."""
+    real_create_connection = socket.create_connection
+
+    def fake_internet(address, *args, **kwargs):
+        host = address[0]
+        if host == PUBLIC:
+            return real_create_connection(("127.0.0.1", server.server_port), *args, **kwargs)
+        try:
+            loopback = ipaddress.ip_address(host).is_loopback
+        except ValueError:  # a name: the system would resolve it, out of the guard's sight
+            loopback = False
+        if not loopback:
+            # AssertionError, not OSError, so urllib cannot pass it off as an ordinary fetch failure.
+            raise AssertionError(f"a test tried to connect to {address}")
+        return real_create_connection(address, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "create_connection", fake_internet)
+    return server
+
+
+def rebinding_resolver(host_name: str):
+    """Answers ``host_name`` with PUBLIC the first time and loopback ever after, as a hostile DNS could."""
+    calls = []
+
+    def resolve(host: str, port: int) -> list[str]:
+        if host != host_name:
+            return [PUBLIC]
+        calls.append(host)
+        return [PUBLIC] if len(calls) == 1 else ["127.0.0.1"]
+
+    resolve.calls = calls
+    return resolve
+
+
+def test_a_host_that_rebinds_to_loopback_after_the_check_is_refused_as_it_connects(network):
+    resolver = rebinding_resolver("rebind.test")
+    with pytest.raises(FetchError, match="'rebind.test' points to a private or local address"):
+        fetch_page(f"http://rebind.test:{network.server_port}/", resolver=resolver)
+    assert len(resolver.calls) == 2  # the check, then the connection: both answers were vetted
+    assert network.requests == []
+
+
+def test_a_redirect_to_a_host_that_rebinds_is_refused_as_it_connects(network):
+    port = network.server_port
+    resolver = rebinding_resolver("rebind.test")
+    with pytest.raises(FetchError, match="'rebind.test' points to a private or local address"):
+        fetch_page(f"http://news.example:{port}/go/http://rebind.test:{port}/secret", resolver=resolver)
+    assert [path for _, path in network.requests] == [f"/go/http://rebind.test:{port}/secret"]
+
+
+def test_a_redirect_to_a_private_address_is_refused(network):
+    port = network.server_port
+
+    def resolve(host: str, port: int) -> list[str]:
+        return {"news.example": [PUBLIC], "internal.example": ["10.0.0.7"]}[host]
+
+    with pytest.raises(FetchError, match="'internal.example' points to a private or local address"):
+        fetch_page(f"http://news.example:{port}/go/http://internal.example/", resolver=resolve)
+    assert len(network.requests) == 1
+
+
+def test_the_connection_goes_to_the_address_the_resolver_vetted(network):
+    port = network.server_port
+    page = fetch_page(f"http://news.example:{port}/a", allow_private=True, resolver=resolver_for("127.0.0.1"))
+    assert b"Storm shuts Valletta port" in page.data
+    assert network.requests == [(f"news.example:{port}", "/a")]  # the Host header keeps the name
+
+
+def test_an_environment_proxy_is_not_used(network, monkeypatch):
+    """A proxy would connect wherever it likes on our behalf, out of the guard's sight."""
+    port = network.server_port
+    for name in ("no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{port}")
+    fetch_page(f"http://news.example:{port}/a", resolver=resolver_for(PUBLIC))
+    assert network.requests == [(f"news.example:{port}", "/a")]  # a proxy would be sent the full URL
+
+
+def test_https_connects_to_the_vetted_address_and_verifies_the_host_name(network, monkeypatch):
+    """TLS is replaced by a pass-through that records the name the certificate would be checked against."""
+    server_hostnames = []
+
+    def recording_context():
+        context = ssl.create_default_context()
+        context.wrap_socket = lambda sock, server_hostname: server_hostnames.append(server_hostname) or sock
+        return context
+
+    monkeypatch.setattr(ssl, "_create_default_https_context", recording_context)
+    page = fetch_page(f"https://news.example:{network.server_port}/a", resolver=resolver_for(PUBLIC))
+    assert b"Storm shuts Valletta port" in page.data
+    assert server_hostnames == ["news.example"]  # SNI and certificate check use the name, not the IP
