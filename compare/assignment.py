@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 import numpy as np
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from compare.alignment import align_story, drop_article_links, regroup_facts
@@ -213,13 +213,44 @@ def join_story(
     return story
 
 
-def assign_story(article: Article, encoder: Encoder | None = None) -> Story:
-    """Automatic placement: the story the engine picks, or a new one."""
-    profile = profile_of(article, encoder)  # computed once for the decision and the join
-    decision = suggest(article, encoder, profile)
+# Any fixed number names PostgreSQL's advisory lock for starting a story.
+STORY_START_LOCK = 7_405_301
+
+
+def _chosen_story(decision: Assignment) -> Story | None:
     story = Story.objects.filter(pk=decision.story).first() if decision.story is not None else None
     if decision.story is not None and story is None:
         _forget(decision.story)  # deleted by another process since the index last looked
+    return story
+
+
+def _hold_story_start_lock() -> bool:
+    """Take the lock for starting stories until the transaction ends (PostgreSQL only).
+
+    Returns False where there is no such lock: SQLite, which admits one writer
+    at a time anyway, or outside a transaction.
+    """
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [STORY_START_LOCK])
+    return True
+
+
+def assign_story(article: Article, encoder: Encoder | None = None) -> Story:
+    """Automatic placement: the story the engine picks, or a new one.
+
+    Two workers placing the first two articles of an event at the same moment
+    would each start a story, neither seeing the other's uncommitted one. So
+    starting a story is serialised: under a lock held until the transaction
+    commits, the decision is taken again with the stories other workers have
+    committed meanwhile. Joining a story needs no such lock (the story's row
+    lock orders the joins).
+    """
+    profile = profile_of(article, encoder)  # computed once for the decisions and the join
+    story = _chosen_story(suggest(article, encoder, profile))
+    if story is None and _hold_story_start_lock():
+        story = _chosen_story(suggest(article, encoder, profile))
     if story is None:
         story = Story.objects.create(title=(article.title or "Untitled story")[:500])
     return join_story(article, story, encoder, profile)

@@ -6,12 +6,13 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import override_settings
 
 from compare.ingest import ArticleInput, process_article, store_article
@@ -132,3 +133,56 @@ def test_a_failure_after_the_sentences_are_written_rolls_everything_back():
     assert article.raw_text == A
     process_article(article, encoder=HashingEncoder())
     assert Article.objects.get(pk=article.pk).status == Article.Status.DONE
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_the_first_two_articles_of_an_event_placed_at_once_start_one_story(monkeypatch):
+    """A is in its transaction, its new story uncommitted, when B is placed: B must wait and join it."""
+    from compare import assignment
+
+    assignment.reset_index()
+    encoder = HashingEncoder()
+    first, second = (
+        process_article(store_article(ArticleInput(text=t, outlet=o)).article, encoder=encoder)
+        for t, o in [(A, "One"), (B, "Two")]
+    )
+    first_joined, release = threading.Event(), threading.Event()
+    real_join = assignment.join_story
+
+    def join_then_pause(article, story, *args, **kwargs):
+        joined = real_join(article, story, *args, **kwargs)
+        if article.pk == first.pk:  # hold A's transaction open, its lock taken
+            first_joined.set()
+            release.wait(30)
+        return joined
+
+    monkeypatch.setattr(assignment, "join_story", join_then_pause)
+    errors = []
+
+    def place(article):
+        try:
+            with transaction.atomic():
+                assignment.place_article(article, encoder=encoder)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    placing_first = threading.Thread(target=place, args=(first,))
+    placing_first.start()
+    assert first_joined.wait(30)
+    placing_second = threading.Thread(target=place, args=(second,))
+    placing_second.start()
+    placing_second.join(1.0)
+    waited = placing_second.is_alive()  # B must be waiting for A's commit, not starting its own story
+    release.set()
+    placing_first.join(30)
+    placing_second.join(30)
+    assignment.reset_index()
+    assert not errors, errors
+    assert waited
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.story_id is not None and first.story_id == second.story_id
+    assert Story.objects.count() == 1
