@@ -136,15 +136,35 @@ def _grown(state: StoryState | None, profile: ArticleProfile) -> StoryState:
     return state
 
 
-def _add(story: Story, profile: ArticleProfile) -> None:
-    _save_state(story, _grown(_story_state(story), profile))
+def _is_stale(state: StoryState | None) -> bool:
+    """Summed from profiles built under other knobs than today's: it must be summed afresh, not updated."""
+    return state is not None and state.profile_key != default_params().profile_key()
 
 
-def _remove(story: Story, profile: ArticleProfile) -> None:
+def _rebuilt(story: Story, encoder: Encoder | None, without: int | None = None) -> StoryState | None:
+    """The story's profile summed afresh from its processed articles (leaving out the article ``without``)."""
+    state = None
+    for article in story.articles.filter(status=Article.Status.DONE).exclude(pk=without).order_by("id"):
+        state = _grown(state, profile_of(article, encoder))
+    return state
+
+
+def _add(story: Story, article: Article, profile: ArticleProfile, encoder: Encoder | None = None) -> None:
     state = _story_state(story)
-    if state is not None:
+    if _is_stale(state):  # the parameters changed since it was summed
+        state = _rebuilt(story, encoder, without=article.pk)
+    _save_state(story, _grown(state, profile))
+
+
+def _remove(story: Story, article: Article, profile: ArticleProfile, encoder: Encoder | None = None) -> None:
+    state = _story_state(story)
+    if state is None:
+        return
+    if _is_stale(state):  # subtracting would take away a different set than was added
+        state = _rebuilt(story, encoder, without=article.pk)
+    else:
         state.remove(profile)
-        _save_state(story, state if state.count else None)
+    _save_state(story, state if state is not None and state.count else None)
 
 
 def rebuild_profiles(encoder: Encoder | None = None, *, dry_run: bool = False) -> int:
@@ -152,17 +172,17 @@ def rebuild_profiles(encoder: Encoder | None = None, *, dry_run: bool = False) -
 
     A story's profile is a running sum of its articles' profiles, so one built
     under other clustering parameters (more sentences read for names, say)
-    stays stale: removing an article would subtract a different set than was
-    added. Run after the parameters change (``recluster --rebuild-profiles``).
-    With ``dry_run`` nothing is written: only the stale ones are counted.
+    is stale. A stale story is rebuilt anyway when an article next joins or
+    leaves it; this rebuilds them all at once, so that assignment compares
+    new articles with up-to-date profiles straight away (``recluster
+    --rebuild-profiles``). With ``dry_run`` nothing is written: only the stale
+    ones are counted.
     """
     changed = 0
     for story in Story.objects.order_by("id"):
         with transaction.atomic():
             story = Story.objects.select_for_update().get(pk=story.pk)
-            state = None
-            for article in story.articles.filter(status=Article.Status.DONE).order_by("id"):
-                state = _grown(state, profile_of(article, encoder))
+            state = _rebuilt(story, encoder)
             stored = (bytes(story.profile_vector) if story.profile_vector else None, story.profile_state)
             if _stored(state) != stored:
                 if not dry_run:
@@ -172,13 +192,22 @@ def rebuild_profiles(encoder: Encoder | None = None, *, dry_run: bool = False) -
     return changed
 
 
-def replace_profile(story: Story, old: ArticleProfile | None, new: ArticleProfile) -> None:
+def replace_profile(
+    story: Story,
+    article: Article,
+    old: ArticleProfile | None,
+    new: ArticleProfile,
+    encoder: Encoder | None = None,
+) -> None:
     """An article of the story changed its text: swap its part of the story's profile."""
     story = Story.objects.select_for_update().get(pk=story.pk)
+    if _is_stale(_story_state(story)):
+        _save_state(story, _rebuilt(story, encoder))  # the article's new text included
+        return
     if old is not None:
-        _remove(story, old)
+        _remove(story, article, old)
         story.refresh_from_db(fields=["profile_vector", "profile_state"])
-    _add(story, new)
+    _add(story, article, new)
 
 
 def refresh_title(story: Story, encoder: Encoder | None = None) -> None:
@@ -207,7 +236,7 @@ def join_story(
     story = Story.objects.select_for_update().get(pk=story.pk)
     article.story = story
     article.save(update_fields=["story", "placed_by_editor", "updated_at"])
-    _add(story, profile if profile is not None else profile_of(article, encoder))
+    _add(story, article, profile if profile is not None else profile_of(article, encoder), encoder)
     refresh_title(story, encoder)
     align_story(story)
     return story
@@ -266,7 +295,7 @@ def move_article(
         return target
     if source is not None:
         source = Story.objects.select_for_update().get(pk=source.pk)
-        _remove(source, profile_of(article, encoder))
+        _remove(source, article, profile_of(article, encoder), encoder)
         drop_article_links(source, article.pk)
         Sentence.objects.filter(article=article).update(fact=None)
     article.placed_by_editor = by_editor or article.placed_by_editor
@@ -291,7 +320,7 @@ def merge_stories(target: Story, other: Story, encoder: Encoder | None = None) -
         article.story = target
         article.placed_by_editor = True
         article.save(update_fields=["story", "placed_by_editor", "updated_at"])
-        _add(target, profile_of(article, encoder))
+        _add(target, article, profile_of(article, encoder), encoder)
     # Links inside the merged story stay valid: re-home them instead of recomputing.
     other.links.update(story=target)
     other.aligned_pairs.update(story=target)

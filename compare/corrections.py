@@ -122,7 +122,7 @@ def reprocess_article(article: Article, encoder: Encoder | None = None) -> Artic
     def realign(fresh: Article) -> None:
         if story is None:
             return
-        assignment.replace_profile(story, old_profile, assignment.profile_of(fresh, encoder))
+        assignment.replace_profile(story, fresh, old_profile, assignment.profile_of(fresh, encoder), encoder)
         align_story(story, realign={fresh.pk})
         _restore_links(story, saved)
         regroup_facts(story)

@@ -29,6 +29,14 @@ class ClusteringParams:
     window_days: float = 365.0  # stories this far from the article's date are not candidates
     version: str = "defaults"
 
+    def profile_key(self) -> str:
+        """The knobs an article's profile is built with. A story's stored profile is a running
+        sum of its articles' profiles, so one built under other knobs must be rebuilt, not updated."""
+        return (
+            f"title {self.title_weight:g}, lead {self.lead_weight:g} x {self.lead_sentences}, "
+            f"sentences {self.max_sentences}, names from {self.entity_sentences}"
+        )
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ClusteringParams:
         known = {f.name for f in fields(cls)}

@@ -38,6 +38,7 @@ class ArticleProfile:
     vector: np.ndarray  # unit float32: weighted mean of headline, lead and sentence embeddings
     entities: frozenset[str]  # normalised names/places/numbers/dates
     published: datetime | None = None
+    params_key: str = ""  # ClusteringParams.profile_key() of the knobs it was built with
 
 
 def _sentence_weights(count: int, params: ClusteringParams) -> np.ndarray:
@@ -82,7 +83,7 @@ def build_profile(
     if norm == 0.0:
         raise ValueError("an article needs at least one non-empty, non-zero embedding")
     entities = extract_entities(title, list(sentences[: params.entity_sentences]))
-    return ArticleProfile((vector / norm).astype(np.float32), entities, published)
+    return ArticleProfile((vector / norm).astype(np.float32), entities, published, params.profile_key())
 
 
 @dataclass
@@ -98,11 +99,12 @@ class StoryState:
     entity_counts: dict[str, int] = field(default_factory=dict)
     first_published: datetime | None = None
     last_published: datetime | None = None
+    profile_key: str = ""  # the knobs its articles' profiles were built with ("": unknown, older data)
 
     @classmethod
     def from_profile(cls, profile: ArticleProfile) -> StoryState:
         """A new one-article story."""
-        state = cls(np.zeros_like(profile.vector, dtype=np.float32))
+        state = cls(np.zeros_like(profile.vector, dtype=np.float32), profile_key=profile.params_key)
         state.add(profile)
         return state
 
@@ -143,6 +145,7 @@ class StoryState:
             "entity_counts": dict(sorted(self.entity_counts.items())),
             "first_published": self.first_published.isoformat() if self.first_published else None,
             "last_published": self.last_published.isoformat() if self.last_published else None,
+            "profile_key": self.profile_key,
         }
 
     @classmethod
@@ -158,6 +161,7 @@ class StoryState:
             entity_counts={str(k): int(v) for k, v in data.get("entity_counts", {}).items()},
             first_published=datetime.fromisoformat(first) if first else None,
             last_published=datetime.fromisoformat(last) if last else None,
+            profile_key=str(data.get("profile_key", "")),
         )
 
 

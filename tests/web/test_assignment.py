@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from io import StringIO
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 
 from compare.assignment import merge_stories, profile_of, rebuild_profiles, reset_index, split_articles
 from compare.ingest import ArticleInput, ingest
 from compare.models import Article, Link, Story
+from compare.nlp.clustering import StoryState, default_params
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +145,48 @@ def test_the_story_index_rereads_a_recent_story_only_when_it_has_changed(django_
     Story.objects.get(pk=story.pk).save(update_fields=["updated_at"])
     with django_assert_num_queries(2):
         assert story.pk not in story_index()
+
+
+LIMA_3 = (
+    "Peru counts quake damage\n\nThe magnitude 6.1 earthquake that hit Lima, Peru, on Monday damaged "
+    "200 homes.\nRescue teams in the Peruvian capital kept searching."
+)
+
+
+def _summed_under_older_parameters(story: Story) -> None:
+    """What a story summed under other clustering parameters looks like: another key, another sum."""
+    state = {**story.profile_state, "profile_key": "older parameters", "count": 7}
+    Story.objects.filter(pk=story.pk).update(
+        profile_state=state, profile_vector=np.full(384, 0.5, dtype="<f4").tobytes()
+    )
+
+
+def _state_of(story: Story) -> StoryState:
+    story.refresh_from_db()
+    return StoryState.from_json(story.profile_state, bytes(story.profile_vector))
+
+
+def test_a_story_summed_under_older_parameters_is_summed_afresh_when_an_article_joins():
+    first = ingest(ArticleInput(text=LIMA_1, outlet="A")).article
+    story = first.story
+    _summed_under_older_parameters(story)
+    second = ingest(ArticleInput(text=LIMA_2, outlet="B"), story=story).article
+    state = _state_of(story)
+    assert state.profile_key == default_params().profile_key()
+    assert state.count == 2
+    expected = profile_of(first).vector + profile_of(second).vector
+    assert np.allclose(state.vector_sum, expected, atol=1e-6)
+
+
+def test_a_story_summed_under_older_parameters_is_summed_afresh_when_an_article_leaves():
+    first = ingest(ArticleInput(text=LIMA_1, outlet="A")).article
+    story = first.story
+    ingest(ArticleInput(text=LIMA_2, outlet="B"), story=story)
+    leaving = ingest(ArticleInput(text=LIMA_3, outlet="C"), story=story).article
+    _summed_under_older_parameters(story)
+    split_articles([leaving])
+    state = _state_of(story)
+    assert state.profile_key == default_params().profile_key()
+    assert state.count == 2
+    expected = sum(profile_of(a).vector for a in story.articles.all())
+    assert np.allclose(state.vector_sum, expected, atol=1e-6)
