@@ -148,10 +148,12 @@ def test_a_paragraph_seen_before_gets_the_same_spans_in_a_list_of_its_own():
     assert split_sentences(paragraph) == [(0, 23), (24, 55)]
 
 
-# Words, the inner marks the one-sentence shortcut accepts, and things it must not: quotes at
-# word edges, brackets, inner full stops, list numbers.
+# Words in any script, the inner marks the one-sentence shortcut accepts, and things it must not:
+# quotes at word edges, brackets, inner full stops, list numbers, pysbd's placeholder letters.
 _NEAR_ONE_SENTENCE = st.lists(
-    st.sampled_from([*"aB1 ,;:-–'’‘%$", "Mr", "U.S", "(", ")", '"', ".", "?", "!", " 2. ", "_"]),
+    st.sampled_from([*"aB1 ,;:-–—/%$€£'’‘", "Mr", "U.S", "(", ")", '"', ".", "?", "!", " 2. ", "_"])
+    | st.sampled_from(list("ǃƪʼȸȹᓰᓱᓳᓴᓷᓸ"))
+    | st.characters(categories=("L", "N")),
     max_size=40,
 ).map("".join)
 
@@ -165,6 +167,8 @@ _NEAR_ONE_SENTENCE = st.lists(
 @example("(Tue, 16 Aug 2011) This morning one of the providers experienced an outage", ".")
 @example('"At times it looked a little bleak, " Arians said', ".")
 @example("I think we made the right case and did the right thing", '."')
+@example("Rates rose ȸ, markets fell", ".")
+@example("Rates ȹ", ".")
 def test_the_one_sentence_shortcut_gives_what_pysbd_gives(body: str, end: str):
     from compare.nlp.segment import _split, _split_with_pysbd
 
