@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from compare.alignment import align_story, drop_article_links, regroup_facts
@@ -142,9 +143,17 @@ def _is_stale(state: StoryState | None) -> bool:
 
 
 def _rebuilt(story: Story, encoder: Encoder | None, without: int | None = None) -> StoryState | None:
-    """The story's profile summed afresh from its processed articles (leaving out the article ``without``)."""
+    """The story's profile summed afresh from its articles (leaving out the article ``without``).
+
+    It sums what the running sum holds: every article of the story with
+    sentences, whatever its status. One whose re-processing failed, or is
+    under way, is still in the sum with its stored sentences, and will be
+    subtracted once when it leaves or is swapped; one never processed has no
+    sentences and is not in it yet.
+    """
     state = None
-    for article in story.articles.filter(status=Article.Status.DONE).exclude(pk=without).order_by("id"):
+    articles = story.articles.filter(Exists(Sentence.objects.filter(article=OuterRef("pk"))))
+    for article in articles.exclude(pk=without).order_by("id"):
         state = _grown(state, profile_of(article, encoder))
     return state
 

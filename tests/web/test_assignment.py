@@ -190,3 +190,20 @@ def test_a_story_summed_under_older_parameters_is_summed_afresh_when_an_article_
     assert state.count == 2
     expected = sum(profile_of(a).vector for a in story.articles.all())
     assert np.allclose(state.vector_sum, expected, atol=1e-6)
+
+
+def test_an_article_whose_reprocessing_failed_stays_in_the_rebuilt_sum_and_leaves_it_once():
+    first = ingest(ArticleInput(text=LIMA_1, outlet="A")).article
+    story = first.story
+    second = ingest(ArticleInput(text=LIMA_2, outlet="B"), story=story).article
+    failed = ingest(ArticleInput(text=LIMA_3, outlet="C"), story=story).article
+    # Its re-processing failed: still in the story with its stored sentences, and in the sum.
+    Article.objects.filter(pk=failed.pk).update(status=Article.Status.FAILED)
+    _summed_under_older_parameters(story)
+    fourth = ingest(ArticleInput(text=LIMA_3 + "\nAid arrived on Tuesday.", outlet="D"), story=story).article
+    assert _state_of(story).count == 4
+    split_articles([failed])
+    state = _state_of(story)
+    assert state.count == 3
+    expected = sum(profile_of(a).vector for a in (first, second, fourth))
+    assert np.allclose(state.vector_sum, expected, atol=1e-6)
