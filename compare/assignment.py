@@ -262,11 +262,15 @@ def _chosen_story(decision: Assignment) -> Story | None:
     return story
 
 
-def _hold_story_start_lock() -> bool:
+def hold_story_start_lock() -> bool:
     """Take the lock for starting stories until the transaction ends (PostgreSQL only).
 
-    Returns False where there is no such lock: SQLite, which admits one writer
-    at a time anyway, or outside a transaction.
+    A transaction that may lock several stories' rows (bulk import) takes it
+    first, before any of them: taken after a row lock, it could close a cycle
+    with another transaction holding it and waiting for that row. It is
+    re-entrant within one transaction. Returns False where there is no such
+    lock: SQLite, which admits one writer at a time anyway, or outside a
+    transaction.
     """
     if connection.vendor != "postgresql" or not connection.in_atomic_block:
         return False
@@ -287,7 +291,7 @@ def assign_story(article: Article, encoder: Encoder | None = None) -> Story:
     """
     profile = profile_of(article, encoder)  # computed once for the decisions and the join
     story = _chosen_story(suggest(article, encoder, profile))
-    if story is None and _hold_story_start_lock():
+    if story is None and hold_story_start_lock():
         story = _chosen_story(suggest(article, encoder, profile))
     if story is None:
         story = Story.objects.create(title=(article.title or "Untitled story")[:500])

@@ -372,9 +372,11 @@ def _place_all(
 ) -> None:
     """Save and place each article (a savepoint each), then align their stories: one transaction."""
     from compare.alignment import deferred_alignment
-    from compare.assignment import place_article
+    from compare.assignment import hold_story_start_lock, place_article
 
     with transaction.atomic(), deferred_alignment():
+        if story is None:  # articles may start stories: lock first, before any story's row
+            hold_story_start_lock()
         failures = []
         for article, processed, blobs in prepared:
             try:

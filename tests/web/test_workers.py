@@ -186,3 +186,45 @@ def test_the_first_two_articles_of_an_event_placed_at_once_start_one_story(monke
     second.refresh_from_db()
     assert first.story_id is not None and first.story_id == second.story_id
     assert Story.objects.count() == 1
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_import_takes_the_story_start_lock_before_any_story_row(monkeypatch):
+    """Taken only once an article starts a story, the lock could close a cycle with another import."""
+    from compare import assignment
+    from compare.ingest import ingest_batch
+
+    placing, release = threading.Event(), threading.Event()
+    real_place = assignment.place_article
+
+    def pause_before_placing(article, **kwargs):
+        placing.set()
+        release.wait(30)
+        return real_place(article, **kwargs)
+
+    monkeypatch.setattr(assignment, "place_article", pause_before_placing)
+    errors = []
+
+    def run_import():
+        try:
+            ingest_batch([ArticleInput(text=A, outlet="One")], encoder=HashingEncoder())
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    importing = threading.Thread(target=run_import)
+    importing.start()
+    try:
+        assert placing.wait(30)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [assignment.STORY_START_LOCK])
+            free = cursor.fetchone()[0]
+    finally:
+        release.set()
+        importing.join(30)
+        assignment.reset_index()
+    assert not errors, errors
+    assert not free  # the import held it before placing its first article
+    assert Story.objects.count() == 1  # and the import went on once the lock was free
