@@ -18,6 +18,7 @@ from __future__ import annotations
 import http.client
 import ipaddress
 import socket
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -43,7 +44,7 @@ def system_resolver(host: str, port: int) -> list[str]:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror:
         raise FetchError(f"The host name '{host}' could not be found.") from None
-    return sorted({info[4][0] for info in infos})
+    return list(dict.fromkeys(info[4][0] for info in infos))  # in the system's order of preference
 
 
 def check_url(url: str, *, allow_private: bool, resolver: Resolver = system_resolver) -> str:
@@ -121,12 +122,19 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
         *others, last = _vetted_addresses(
             host, port, allow_private=self.allow_private, resolver=self.resolver
         )
+        # The time limit covers all the attempts: a host naming many unreachable
+        # addresses must not hold a web worker for the limit once per address.
+        deadline = time.monotonic() + timeout if isinstance(timeout, int | float) else None
+
+        def remaining() -> float | None:
+            return timeout if deadline is None else max(deadline - time.monotonic(), 0.001)
+
         for ip in others:
             try:
-                return socket.create_connection((ip, port), timeout, source_address)
+                return socket.create_connection((ip, port), remaining(), source_address)
             except OSError:
                 pass  # try the next vetted address, as socket.create_connection does
-        return socket.create_connection((last, port), timeout, source_address)
+        return socket.create_connection((last, port), remaining(), source_address)
 
 
 class _PinnedHTTPSConnection(_PinnedHTTPConnection, http.client.HTTPSConnection):

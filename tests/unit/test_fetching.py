@@ -5,10 +5,12 @@ The resolver is injected; the fetching tests connect to a server on 127.0.0.1 an
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
 import ssl
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -215,3 +217,34 @@ def test_https_connects_to_the_vetted_address_and_verifies_the_host_name(network
     page = fetch_page(f"https://news.example:{network.server_port}/a", resolver=resolver_for(PUBLIC))
     assert b"Storm shuts Valletta port" in page.data
     assert server_hostnames == ["news.example"]  # SNI and certificate check use the name, not the IP
+
+
+def test_vetted_addresses_are_tried_in_the_resolvers_order_within_one_time_limit(server, monkeypatch):
+    real_create_connection = socket.create_connection
+    attempts = []
+
+    def slow_unreachable_then_up(address, timeout=None, *args, **kwargs):
+        attempts.append((address[0], timeout))
+        if address[0] != PUBLIC:
+            time.sleep(0.3)
+            raise OSError("unreachable")
+        return real_create_connection(("127.0.0.1", server.server_port), timeout, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "create_connection", slow_unreachable_then_up)
+    addresses = ["93.184.216.40", "93.184.216.41", PUBLIC]
+    # The limit is spent on the first two before the third is tried (which may or may not answer in time).
+    with contextlib.suppress(FetchError):
+        fetch_page("http://news.example/", timeout=0.5, resolver=lambda host, port: addresses)
+    assert [ip for ip, _ in attempts] == addresses
+    assert 0.45 < attempts[0][1] <= 0.5 and attempts[1][1] < 0.25 and attempts[2][1] < 0.05
+
+
+def test_the_system_resolver_keeps_the_systems_order_of_preference(monkeypatch):
+    from compare.fetching import system_resolver
+
+    answers = [
+        (socket.AF_INET, 0, 0, "", ("93.184.216.34", 80)),
+        (socket.AF_INET6, 0, 0, "", ("2606:2800::1", 80)),
+    ]
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: answers + answers)
+    assert system_resolver("news.example", 80) == ["93.184.216.34", "2606:2800::1"]
