@@ -177,7 +177,10 @@ class CachingEncoder:
     def peek(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         """The cached vectors of these text hashes (those not cached are left out); counts nothing."""
         with self._lock:
-            return {key: self._cache[key] for key in keys if key in self._cache}
+            found = {key: self._cache[key] for key in keys if key in self._cache}
+            for key in found:
+                self._cache.move_to_end(key)  # in use: keep it
+            return found
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         keys = [text_hash(t) for t in texts]

@@ -33,7 +33,7 @@ class ClusteringParams:
         """The knobs an article's profile is built with. A story's stored profile is a running
         sum of its articles' profiles, so one built under other knobs must be rebuilt, not updated."""
         return (
-            f"title {self.title_weight:g}, lead {self.lead_weight:g} x {self.lead_sentences}, "
+            f"title {self.title_weight!r}, lead {self.lead_weight!r} x {self.lead_sentences}, "
             f"sentences {self.max_sentences}, names from {self.entity_sentences}"
         )
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from compare.nlp.embedding import CachingEncoder, HashingEncoder, SentenceTransformerEncoder, normalize_rows
+from compare.nlp.embedding import (
+    CachingEncoder,
+    HashingEncoder,
+    SentenceTransformerEncoder,
+    normalize_rows,
+    text_hash,
+)
 
 
 class CountingEncoder:
@@ -36,6 +42,17 @@ def test_the_cache_stays_within_its_size():
     assert encoder.encode(["a"]).shape == (1, 4)
 
 
+def test_peeking_serves_cached_vectors_and_keeps_them_cached():
+    inner = CountingEncoder()
+    encoder = CachingEncoder(inner, max_entries=2)
+    encoder.encode(["a", "b"])
+    found = encoder.peek([text_hash("a"), text_hash("zzz")])
+    assert list(found) == [text_hash("a")] and encoder.hits == 0  # peeking counts nothing
+    encoder.encode(["c"])  # evicts the least recently used: "b", not the "a" just served
+    assert text_hash("a") in encoder.peek([text_hash("a")])
+    assert inner.seen == ["a", "b", "c"]
+
+
 def test_an_empty_batch_is_an_empty_matrix():
     assert CachingEncoder(HashingEncoder()).encode([]).shape == (0, 384)
 
@@ -60,7 +77,9 @@ def test_bf16_and_fp32_give_the_same_meaning():
         "Rain in Oslo.",
     ]
     fp32 = SentenceTransformerEncoder(precision="fp32").encode(texts)
-    bf16 = SentenceTransformerEncoder(precision="bf16").encode(texts)
+    encoder = SentenceTransformerEncoder(precision="bf16")
+    bf16 = encoder.encode(texts)
+    assert str(encoder._model.dtype) == "torch.bfloat16"  # the weights themselves, not autocast
     assert bf16.dtype == np.float32
     assert np.allclose(np.linalg.norm(bf16, axis=1), 1.0, atol=1e-4)
     assert np.min(np.sum(fp32 * bf16, axis=1)) > 0.99
