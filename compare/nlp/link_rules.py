@@ -97,12 +97,16 @@ def pair_evidence(
     features = pair_feature_rows(infos_a, infos_b, rows, cols, cos[rows, cols])
     lead = lead_bonus(a, b, rows, cols)
     logit = params.pair.logit(features, PAIR_NAMES) + params.lead_bonus * lead
-    shared = np.array([len(infos_a[i].content & infos_b[j].content) for i, j in zip(rows, cols, strict=True)])
+    containment = features[:, PAIR_NAMES.index("content_containment")]
+    # Shared content words, recovered from containment = shared / the smaller set's size.
+    smaller = np.minimum(
+        np.array([len(infos_a[i].content) for i in rows.tolist()]),
+        np.array([len(infos_b[j].content) for j in cols.tolist()]),
+    )
+    shared = np.rint(containment * smaller)
     much_shorter = features[:, PAIR_NAMES.index("length_ratio")] < params.partial_length_ratio
     contained = (
-        much_shorter
-        & (features[:, PAIR_NAMES.index("content_containment")] >= params.partial_containment)
-        & (shared >= params.containment_min_words)
+        much_shorter & (containment >= params.partial_containment) & (shared >= params.containment_min_words)
     )
     words_a = np.array([infos_a[i].n_words for i in rows.tolist()])
     words_b = np.array([infos_b[j].n_words for j in cols.tolist()])
