@@ -44,7 +44,7 @@ SPEARMAN_TOLERANCE = 0.005
 
 
 def run_bench(
-    model_path: str | None = None, device: str = "cpu", batch_size: int = 64, rounds: int = 2
+    model_path: str | None = None, device: str = "cpu", batch_size: int = 64, rounds: int = 3
 ) -> dict[str, object]:
     """Time every precision on the STS-B dev sentences and score each.
 
