@@ -73,8 +73,8 @@ class SentenceTransformerEncoder:
     ``precision``: "fp32", "bf16" (the weights and activations in bfloat16; the
     vectors come back as normalised float32), "auto": bf16 when the CPU has
     native bf16 instructions and a timing at load shows it faster, else fp32,
-    or "int8": ONNX Runtime with 8-bit weights (``onnx_int8``), the fastest on
-    any x86 CPU. int8 is never chosen by "auto": it moves each vector further
+    or "int8": ONNX Runtime with 8-bit weights (``onnx_int8``), the fastest
+    here and needing no bf16 instructions. int8 is never chosen by "auto": it moves each vector further
     from float32's (cosine about 0.98 against bf16's 0.9999), which left the
     evaluation sets' scores unchanged but changes a few links of the seed story.
     """
