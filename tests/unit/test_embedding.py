@@ -84,36 +84,3 @@ def test_bf16_and_fp32_give_the_same_meaning():
     assert np.allclose(np.linalg.norm(bf16, axis=1), 1.0, atol=1e-4)
     assert np.min(np.sum(fp32 * bf16, axis=1)) > 0.99
     assert (fp32[0] @ fp32[1] > fp32[0] @ fp32[2]) and (bf16[0] @ bf16[1] > bf16[0] @ bf16[2])
-
-
-@pytest.mark.slow
-def test_int8_gives_the_same_meaning_from_a_quantised_model_built_once(tmp_path, monkeypatch):
-    from compare.nlp import onnx_int8
-
-    texts = [
-        "Putin met Assad in Sochi on Thursday.",
-        "The Russian president hosted Assad in Sochi.",
-        "Rain in Oslo.",
-    ]
-    fp32_encoder = SentenceTransformerEncoder(precision="fp32")
-    fp32 = fp32_encoder.encode(texts)
-    path = onnx_int8.quantised_model(fp32_encoder._model, fp32_encoder._path, cache_dir=str(tmp_path))
-    assert list(tmp_path.iterdir()) == [path]  # no half-built file left behind
-    int8 = onnx_int8.Int8Session(fp32_encoder._model, path).encode(texts, batch_size=2)
-    assert int8.dtype == np.float32
-    assert np.allclose(np.linalg.norm(int8, axis=1), 1.0, atol=1e-4)
-    assert np.min(np.sum(fp32 * int8, axis=1)) > 0.95
-    assert int8[0] @ int8[1] > int8[0] @ int8[2]
-
-    def no_rebuild(*args, **kwargs):
-        raise AssertionError("the cached model was built again")
-
-    monkeypatch.setattr("onnxruntime.quantization.quantize_dynamic", no_rebuild)
-    assert onnx_int8.quantised_model(fp32_encoder._model, fp32_encoder._path, cache_dir=str(tmp_path)) == path
-
-
-@pytest.mark.slow
-def test_the_int8_precision_encodes_through_onnx_runtime():
-    encoder = SentenceTransformerEncoder(precision="int8")
-    vectors = encoder.encode(["Putin met Assad in Sochi.", "Rain in Oslo."])
-    assert encoder._int8 is not None and vectors.shape == (2, 384)
