@@ -86,11 +86,30 @@ def _vetted_addresses(host: str, port: int, *, allow_private: bool, resolver: Re
         raise FetchError(f"The host name '{host}' could not be found.")
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%")[0])  # an IPv6 zone ("%eth0") is not part of the IP
-        if not ip.is_global and not allow_private:
+        if not allow_private and not (ip.is_global and _embedded_ipv4_is_global(ip)):
             raise FetchError(
                 f"'{host}' points to a private or local address ({ip}); importing from it is not allowed."
             )
     return addresses
+
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def _embedded_ipv4_is_global(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """False when an IPv6 address carries a non-public IPv4 address that the network may reach.
+
+    ``is_global`` judges 64:ff9b::7f00:1 (NAT64), 2002:7f00:1:: (6to4) and
+    ::127.0.0.1 (IPv4-compatible) as public, yet a translator or relay can
+    deliver them to 127.0.0.1.
+    """
+    if ip.version == 4:
+        return True
+    embedded = [ip.ipv4_mapped, ip.sixtofour, ip.teredo[1] if ip.teredo else None]
+    if ip in _NAT64 or ip in _IPV4_COMPATIBLE:
+        embedded.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return all(v4.is_global for v4 in embedded if v4 is not None)
 
 
 class _GuardedRedirects(urllib.request.HTTPRedirectHandler):

@@ -38,6 +38,13 @@ def resolver_for(*addresses):
         "fc00::1",
         "0.0.0.0",
         "100.64.0.1",
+        # IPv6 addresses that carry a private IPv4 one, which a translator or relay may reach.
+        "::ffff:127.0.0.1",
+        "64:ff9b::7f00:1",
+        "64:ff9b::a9fe:a9fe",
+        "2002:7f00:1::1",
+        "2002:a00:5::1",
+        "::127.0.0.1",
     ],
 )
 def test_it_refuses_private_loopback_and_link_local_addresses(address):
@@ -52,8 +59,11 @@ def test_one_private_address_among_public_ones_is_enough_to_refuse():
         )
 
 
-def test_a_public_address_passes():
-    url = check_url(" https://news.example/a ", allow_private=False, resolver=resolver_for("93.184.215.14"))
+@pytest.mark.parametrize(
+    "address", ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c", "64:ff9b::808:808"]
+)
+def test_a_public_address_passes(address):
+    url = check_url(" https://news.example/a ", allow_private=False, resolver=resolver_for(address))
     assert url == "https://news.example/a"
 
 
