@@ -160,20 +160,20 @@ class _PinnedHTTPSConnection(_PinnedHTTPConnection, http.client.HTTPSConnection)
     """The same under TLS: HTTPSConnection.connect wraps the pinned socket for the host name."""
 
 
-class _PinnedHTTPHandler(urllib.request.HTTPHandler):
+class _Pinning:
+    """What the pinned handlers pass to every connection they open."""
+
     def __init__(self, allow_private: bool, resolver: Resolver):
         super().__init__()
         self.pinning = {"allow_private": allow_private, "resolver": resolver}
 
+
+class _PinnedHTTPHandler(_Pinning, urllib.request.HTTPHandler):
     def http_open(self, req):
         return self.do_open(_PinnedHTTPConnection, req, **self.pinning)
 
 
-class _PinnedHTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, allow_private: bool, resolver: Resolver):
-        super().__init__()
-        self.pinning = {"allow_private": allow_private, "resolver": resolver}
-
+class _PinnedHTTPSHandler(_Pinning, urllib.request.HTTPSHandler):
     def https_open(self, req):
         return self.do_open(_PinnedHTTPSConnection, req, context=self._context, **self.pinning)
 
