@@ -38,7 +38,7 @@ class ArticleProfile:
     vector: np.ndarray  # unit float32: weighted mean of headline, lead and sentence embeddings
     entities: frozenset[str]  # normalised names/places/numbers/dates
     published: datetime | None = None
-    params_key: str = ""  # ClusteringParams.profile_key() of the knobs it was built with
+    profile_key: str = ""  # ClusteringParams.profile_key() of the knobs it was built with
 
 
 def _sentence_weights(count: int, params: ClusteringParams) -> np.ndarray:
@@ -104,7 +104,7 @@ class StoryState:
     @classmethod
     def from_profile(cls, profile: ArticleProfile) -> StoryState:
         """A new one-article story."""
-        state = cls(np.zeros_like(profile.vector, dtype=np.float32), profile_key=profile.params_key)
+        state = cls(np.zeros_like(profile.vector, dtype=np.float32), profile_key=profile.profile_key)
         state.add(profile)
         return state
 
