@@ -80,6 +80,7 @@ def table_rows(r: dict) -> list[tuple[str, str, str]]:
         (
             "  where ingest time goes",
             f"encoder {_pct(r.get('ingest_encoder_share'))}  align {_pct(r.get('ingest_align_story_share'))}",
+            f"the encoder inside ingest runs at {_fmt(r.get('ingest_encoder_vs_raw_encode'), 'x', 2)} raw; "
             f"align_pair ran {r.get('ingest_align_pair_calls', '-')} times for "
             f"{r.get('ingest_new_article_pairs', '-')} new article pairs; mean ms/article first/second half "
             f"{_fmt(r.get('ingest_article_ms_first_half_mean'), '', 0)}/"
@@ -94,6 +95,14 @@ def table_rows(r: dict) -> list[tuple[str, str, str]]:
             "ingest / raw encode",
             _fmt(r.get("ingest_vs_raw_encode"), "x", 2),
             "1.0 = ingest costs only the encoding",
+        ),
+        (
+            "  best possible with overlap",
+            _fmt(r.get("ingest_ceiling_overlapped"), "x", 2),
+            f"other work {_fmt(r.get('ingest_other_ms_per_sentence'), ' ms', 2)}/sentence; 0.9 allows "
+            f"{_fmt(r.get('ingest_other_budget_ms_per_sentence_sequential'), ' ms', 2)} after the encoder or "
+            f"{_fmt(r.get('ingest_other_budget_ms_per_sentence_overlapped'), ' ms', 2)} beside it "
+            f"(one-thread encode {_fmt(r.get('raw_encode_one_thread_sentences_per_s'), '/s')})",
         ),
         (
             "re-ingest known sentences / raw",
