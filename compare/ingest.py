@@ -263,13 +263,25 @@ def process_article(
     Article.objects.filter(pk=article.pk).update(status=Article.Status.PROCESSING, error="")
     try:
         processed, blobs = _prepare(article, encoder)
-        with transaction.atomic():
-            _save(article, processed, blobs)
-            if then is not None:
-                then(article)
+        _commit(article, processed, blobs, then)
     except Exception as exc:  # noqa: BLE001 - any failure must leave a visible, retryable state
         return _fail(article, exc)
     return article
+
+
+def _commit(
+    article: Article,
+    processed: ProcessedArticle,
+    blobs: list[bytes],
+    then: Callable[[Article], object] | None,
+    *,
+    replace: bool = True,
+) -> None:
+    """Save a prepared article's sentences and run ``then`` (placement) in one transaction or savepoint."""
+    with transaction.atomic():
+        _save(article, processed, blobs, replace=replace)
+        if then is not None:
+            then(article)
 
 
 def ingest(
@@ -347,6 +359,10 @@ def _process_batch(articles: list[Article], story: Story | None, encoder: Encode
     if not articles:
         return
     Article.objects.filter(pk__in=[a.pk for a in articles]).update(status=Article.Status.PROCESSING, error="")
+
+    def place(article: Article) -> None:
+        place_article(article, story=story, encoder=encoder)
+
     prepared = []
     for article in articles:
         try:
@@ -354,35 +370,36 @@ def _process_batch(articles: list[Article], story: Story | None, encoder: Encode
         except Exception as exc:  # noqa: BLE001 - any failure must leave a visible, retryable state
             _fail(article, exc)
     try:
-        _place_all(prepared, story, encoder)
+        _place_all(prepared, story, place)
     except BaseException as exc:
         reset_index()  # the story index may have seen stories the rollback undid
         if not isinstance(exc, Exception):
             raise
         logger.exception("processing %d articles together failed; processing them one by one", len(prepared))
-        for article, _, _ in prepared:
+        for article, processed, blobs in prepared:
             article.refresh_from_db()  # undo what the rolled-back placement set on the object
-            process_article(
-                article, encoder=encoder, then=lambda a: place_article(a, story=story, encoder=encoder)
-            )
+            try:  # cleaned and embedded already: only saving and placing are redone
+                _commit(article, processed, blobs, place)
+            except Exception as error:  # noqa: BLE001 - any failure must leave a visible, retryable state
+                _fail(article, error)
 
 
 def _place_all(
-    prepared: list[tuple[Article, ProcessedArticle, list[bytes]]], story: Story | None, encoder: Encoder
+    prepared: list[tuple[Article, ProcessedArticle, list[bytes]]],
+    story: Story | None,
+    place: Callable[[Article], None],
 ) -> None:
     """Save and place each article (a savepoint each), then align their stories: one transaction."""
     from compare.alignment import deferred_alignment
-    from compare.assignment import hold_story_start_lock, place_article
+    from compare.assignment import hold_story_start_lock
 
     with transaction.atomic(), deferred_alignment():
         if story is None:  # articles may start stories: lock first, before any story's row
             hold_story_start_lock()
         failures = []
         for article, processed, blobs in prepared:
-            try:
-                with transaction.atomic():  # one article's failure spares the others
-                    _save(article, processed, blobs, replace=False)
-                    place_article(article, story=story, encoder=encoder)
+            try:  # a savepoint each: one article's failure spares the others
+                _commit(article, processed, blobs, place, replace=False)
             except Exception as exc:  # noqa: BLE001 - recorded as the article's failure below
                 failures.append((article, exc))
         for article, exc in failures:
