@@ -133,7 +133,9 @@ def decide_links(
     """
     grade = evidence.similarity
     same_strength = (evidence.p_same >= params.pair.threshold) & (grade >= params.same_similarity)
-    partial_strength = same_strength | (grade >= params.partial_similarity)
+    # Graded "roughly equivalent": a partial link at least, and exempt from the partial cap below.
+    strong = grade >= params.partial_similarity
+    partial_strength = same_strength | strong
     best_of_a, best_of_b = _best_of(rows, grade), _best_of(cols, grade)
     shorter = evidence.shorter_side()
     # The much shorter sentence's best counterpart: most often the longer
@@ -156,7 +158,6 @@ def decide_links(
     # fact link to each other pairwise. Only the weaker, support-based partials
     # are capped, so a sentence does not collect every topical neighbour. (On
     # ECB+ dev, capping the strong ones too cost recall and bought no precision.)
-    strong = grade >= params.partial_similarity
     partials_a: Counter[int] = Counter()
     partials_b: Counter[int] = Counter()
     for k in order[partial_strength[order]]:
