@@ -188,9 +188,10 @@ def rebuild_profiles(encoder: Encoder | None = None, *, dry_run: bool = False) -
     ones are counted.
     """
     changed = 0
-    for story in Story.objects.order_by("id"):
+    # Ids only: each story's row (profile blob included) is read once, under its lock.
+    for pk in Story.objects.order_by("id").values_list("id", flat=True):
         with transaction.atomic():
-            story = Story.objects.select_for_update().get(pk=story.pk)
+            story = Story.objects.select_for_update().get(pk=pk)
             state = _rebuilt(story, encoder)
             stored = (bytes(story.profile_vector) if story.profile_vector else None, story.profile_state)
             if _stored(state) != stored:
