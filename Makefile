@@ -40,10 +40,13 @@ run: seeds
 run-worker: migrate
 	TASK_BACKEND=$${TASK_BACKEND:-django_tasks_db.DatabaseBackend} $(PY) manage.py db_worker
 
+# The layering contracts (pyproject.toml) first: they take a second.
 test: install-dev
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 test-fast: install-dev
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -m "not slow and not browser"
 
 lint: install-dev

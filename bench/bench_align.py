@@ -1,7 +1,7 @@
 """How long aligning one story takes: 10 articles x 50 sentences, embeddings given.
 
 Not a test. The pure engine only: ``align_pair`` over the 45 article pairs, then
-``group_facts`` over all their links, as ``compare.alignment.align_story`` runs
+``group_facts`` over all their links, as ``compare.services.alignment.align_story`` runs
 them (no database, no model call in the timed part). The story is synthetic;
 its embeddings come from the encoder passed in (the real model under
 ``bench/run.py``, the model-free HashingEncoder when run on its own).
@@ -22,8 +22,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import percentile, progress, synthetic_story  # noqa: E402
-from compare.nlp.align import ArticleSentences, align_pair, group_facts, load_params  # noqa: E402
-from compare.nlp.embedding import Encoder, HashingEncoder  # noqa: E402
+from compare.nlp.align.engine import ArticleSentences, align_pair, group_facts, load_params  # noqa: E402
+from compare.nlp.embedding.encoders import Encoder, HashingEncoder  # noqa: E402
 
 
 def story_articles(

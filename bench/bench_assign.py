@@ -22,7 +22,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from compare.nlp.clustering import ArticleProfile, StoryIndex, StoryState, assign, default_params  # noqa: E402
+from compare.nlp.stories.clustering import ArticleProfile, StoryIndex, StoryState, assign, default_params  # noqa: E402
 
 DIM = 384
 VOCABULARY = 200_000

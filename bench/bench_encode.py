@@ -22,8 +22,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import EVAL_DATA, offline_environment, progress  # noqa: E402
-from compare.nlp.embedding import SentenceTransformerEncoder  # noqa: E402
-from compare.nlp.metrics import spearman  # noqa: E402
+from compare.nlp.embedding.encoders import SentenceTransformerEncoder  # noqa: E402
+from compare.research.metrics import spearman  # noqa: E402
 
 STSB_DEV = EVAL_DATA / "stsb-news-dev.jsonl"
 

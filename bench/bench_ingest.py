@@ -112,8 +112,8 @@ def _ecb_outlet(record_id: str) -> str:
 
 def load_articles(limit: int) -> tuple[list, str]:
     """``limit`` ArticleInputs and a line saying where they came from."""
-    from compare.importing import parse_published
-    from compare.ingest import ArticleInput
+    from compare.services.ingest import ArticleInput
+    from compare.services.sources import parse_published
 
     if ECB_TRAIN.exists():
         records = [json.loads(line) for line in ECB_TRAIN.read_text(encoding="utf-8").splitlines() if line]
@@ -140,13 +140,13 @@ def load_articles(limit: int) -> tuple[list, str]:
 
 def _ingest_all(articles: list, encoder, label: str) -> dict[str, object]:
     """Ingest as ``import_articles`` does: counts, wall time, chunk timings, where alignment went."""
-    import compare.alignment
+    import compare.services.alignment
 
     tally = Tally()
-    # compare.alignment's own names: the ones bulk import's deferred alignment calls.
+    # compare.services.alignment's own names: the ones bulk import's deferred alignment calls.
     with (
-        tally.watching(compare.alignment, "align_story"),
-        tally.watching(compare.alignment, "align_pair"),
+        tally.watching(compare.services.alignment, "align_story"),
+        tally.watching(compare.services.alignment, "align_pair"),
     ):
         result = _ingest_chunks(articles, encoder, label)
     result["align_story_seconds"] = tally.seconds["align_story"]
@@ -157,9 +157,9 @@ def _ingest_all(articles: list, encoder, label: str) -> dict[str, object]:
 
 def _ingest_chunks(articles: list, encoder, label: str) -> dict[str, object]:
     """``ingest_batch`` over chunks of ``WARM_CHUNK`` articles, exactly as ``import_articles`` calls it."""
-    from compare.ingest import IngestError, IngestResult, ingest_batch
     from compare.management.commands.import_articles import WARM_CHUNK
     from compare.models import Article, Sentence
+    from compare.services.ingest import IngestError, IngestResult, ingest_batch
 
     created, per_article_ms = [], []
     rejected = duplicates = 0
@@ -277,10 +277,10 @@ def run_bench(limit: int = 300, repeat: int = 50) -> dict[str, object]:
     Returns:
         The ``ingest_*`` and ``raw_encode_*`` entries of results.json.
     """
-    from compare.assignment import reset_index
-    from compare.encoding import get_encoder
     from compare.models import Sentence, Story
-    from compare.nlp.embedding import CachingEncoder
+    from compare.nlp.embedding.encoders import CachingEncoder
+    from compare.services.encoder import get_encoder
+    from compare.services.placement import reset_index
 
     articles, source = load_articles(limit)
     progress(f"ingest: {source}")
@@ -381,8 +381,8 @@ def _worker_probe(articles: int = 5) -> None:
     import os
 
     setup_django(Path(os.environ[BENCH_DB_ENV]))
-    from compare.encoding import get_encoder
-    from compare.ingest import ArticleInput, ingest
+    from compare.services.encoder import get_encoder
+    from compare.services.ingest import ArticleInput, ingest
 
     encoder = get_encoder()
     stored = 0

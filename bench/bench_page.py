@@ -40,9 +40,9 @@ SENTENCES = 40
 
 def build_story(outlets: int, sentences: int, seed: int):
     """A story of ``outlets`` articles placed by hand, aligned by the real services."""
-    from compare.ingest import ArticleInput, ingest
     from compare.models import Article
-    from compare.nlp.embedding import CachingEncoder, HashingEncoder
+    from compare.nlp.embedding.encoders import CachingEncoder, HashingEncoder
+    from compare.services.ingest import ArticleInput, ingest
 
     encoder = CachingEncoder(HashingEncoder())
     story = None

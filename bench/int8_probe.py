@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.bench_encode import STSB_DEV, _spearman_of, load_stsb  # noqa: E402
 from bench.common import offline_environment, progress  # noqa: E402
-from compare.nlp.embedding import SentenceTransformerEncoder, normalize_rows  # noqa: E402
+from compare.nlp.embedding.encoders import SentenceTransformerEncoder, normalize_rows  # noqa: E402
 
 KEEP_FLOAT = ["/bert/encoder/layer.0/output/dense/MatMul"]
 

@@ -179,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.conf import settings
 
     from bench import bench_align, bench_assign, bench_encode, bench_ingest, bench_page
-    from compare.encoding import get_encoder
+    from compare.services.encoder import get_encoder
 
     machine = machine_summary()
     progress(f"throwaway database: {db}")

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from compare.nlp.cleaning import REASONS
+from compare.nlp.cleaning.rules import REASONS
 
 
 class Outlet(models.Model):

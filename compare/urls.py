@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from compare import editor_views, views
+from compare.web import editor_views, views
 
 app_name = "compare"
 

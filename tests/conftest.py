@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from compare import encoding
-from compare.nlp.embedding import CachingEncoder, SentenceTransformerEncoder
+from compare.nlp.embedding.encoders import CachingEncoder, SentenceTransformerEncoder
+from compare.services import encoder as encoding
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from compare.nlp.features import NUMBER_WORDS, STOPWORDS, stem
+from compare.nlp.align.features import NUMBER_WORDS, STOPWORDS, stem
 
 _TOKEN = re.compile(r"\w+(?:[-'’.,]\w+)*|[^\w\s]")
 

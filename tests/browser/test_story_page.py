@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from compare.ingest import ArticleInput, ingest
 from compare.models import Article, Story
+from compare.services.ingest import ArticleInput, ingest
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compare.nlp.align import (
+from compare.nlp.align.engine import (
     AlignmentParams,
     ArticleSentences,
     Head,
@@ -30,7 +30,7 @@ from compare.nlp.align import (
     load_params,
     pair_probability,
 )
-from compare.nlp.embedding import HashingEncoder
+from compare.nlp.embedding.encoders import HashingEncoder
 
 
 def _article(key: int, vectors: list[list[float]], kinds: list[str] | None = None) -> ArticleSentences:

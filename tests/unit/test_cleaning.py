@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from compare.nlp.cleaning import REASONS, classify_line, doubled_unit_end, find_teasers, strip_credit
+from compare.nlp.cleaning.rules import REASONS, classify_line, doubled_unit_end, find_teasers, strip_credit
 
 FURNITURE = [
     ("Share this page", "share-button"),

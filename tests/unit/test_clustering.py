@@ -9,7 +9,9 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from compare.nlp.clustering import (
+from compare.nlp.cleaning.pipeline import process_text
+from compare.nlp.embedding.encoders import HashingEncoder
+from compare.nlp.stories.clustering import (
     PARAMS_PATH,
     ArticleProfile,
     ClusteringParams,
@@ -21,15 +23,13 @@ from compare.nlp.clustering import (
     entity_overlap,
     load_params,
 )
-from compare.nlp.clustering_eval import (
+from compare.research.clustering_eval import (
     app_sentences,
     cosine_baseline_params,
     evaluate_clustering,
     feed_order,
     record_published,
 )
-from compare.nlp.embedding import HashingEncoder
-from compare.nlp.pipeline import process_text
 
 DIM = 8
 PARAMS = ClusteringParams(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from compare.nlp.decoding import DecodeError, decode_bytes
+from compare.nlp.text.decoding import DecodeError, decode_bytes
 
 TEXT = (
     "Les dockers du Havre ont cessé le travail vendredi, selon la CGT. « C'est déjà trop », a dit un délégué."

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from compare.nlp.embedding import (
+from compare.nlp.embedding.encoders import (
     CachingEncoder,
     HashingEncoder,
     SentenceTransformerEncoder,

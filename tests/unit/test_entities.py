@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from compare.nlp.entities import (
+from compare.nlp.stories.entities import (
     dateline,
     extract_entities,
     find_dates,

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from compare.nlp.align import AlignmentParams
-from compare.nlp.calibration import DiskCachedEncoder
-from compare.nlp.evaluation import evaluate_alignment, evaluate_pairs, read_jsonl
+from compare.nlp.align.engine import AlignmentParams
+from compare.research.alignment_fit import DiskCachedEncoder
+from compare.research.evaluation import evaluate_alignment, evaluate_pairs, read_jsonl
 
 
 class TableEncoder:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from compare.nlp.features import (
+from compare.nlp.align.features import (
     ALIGNMENT_NAMES,
     CONTEXT_NAMES,
     PAIR_NAMES,

@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from compare.fetching import FetchError, check_url, fetch_page
+from compare.services.fetching import FetchError, check_url, fetch_page
 
 
 def resolver_for(*addresses):
@@ -250,7 +250,7 @@ def test_vetted_addresses_are_tried_in_the_resolvers_order_within_one_time_limit
 
 
 def test_the_system_resolver_keeps_the_systems_order_of_preference(monkeypatch):
-    from compare.fetching import system_resolver
+    from compare.services.fetching import system_resolver
 
     answers = [
         (socket.AF_INET, 0, 0, "", ("93.184.216.34", 80)),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from compare.nlp.metrics import bcubed, binary_scores, prf, prf_of_sets, spearman
+from compare.research.metrics import bcubed, binary_scores, prf, prf_of_sets, spearman
 
 
 def test_prf_counts():

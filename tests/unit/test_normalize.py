@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from compare.nlp.html import html_to_text
-from compare.nlp.normalize import normalize_text, split_blocks, text_key
+from compare.nlp.text.html import html_to_text
+from compare.nlp.text.normalize import normalize_text, split_blocks, text_key
 
 
 def test_it_composes_unicode_to_nfc():

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compare.nlp.embedding import HashingEncoder
-from compare.nlp.pipeline import REASONS, ProcessedArticle, process_text
+from compare.nlp.cleaning.pipeline import REASONS, ProcessedArticle, process_text
+from compare.nlp.embedding.encoders import HashingEncoder
 
 if TYPE_CHECKING:  # conftest is not importable by name when several test layers have one
     from conftest import Page
@@ -308,7 +308,7 @@ def test_process_text_never_crashes_and_its_spans_are_exact(
 
 
 def test_a_second_run_on_the_same_text_gives_what_a_first_run_gives(styled_page: Page):
-    from compare.nlp import pipeline
+    from compare.nlp.cleaning import pipeline
 
     encoder = HashingEncoder()
     pipeline._cached_segment_text.cache_clear()
@@ -323,7 +323,7 @@ def test_a_second_run_on_the_same_text_gives_what_a_first_run_gives(styled_page:
 def test_the_pass_with_the_model_never_changes_the_cached_model_free_steps(styled_page: Page, monkeypatch):
     import copy
 
-    from compare.nlp import pipeline
+    from compare.nlp.cleaning import pipeline
 
     real_remove_teasers = pipeline.remove_teasers
 
@@ -344,7 +344,7 @@ def test_the_pass_with_the_model_never_changes_the_cached_model_free_steps(style
 
 
 def test_a_very_long_text_is_processed_without_the_cache():
-    from compare.nlp import pipeline
+    from compare.nlp.cleaning import pipeline
 
     text = "\n".join(
         ["Putin meets Assad", *BODY] * 2 + [f"Line number {n} of filler text." for n in range(4000)]

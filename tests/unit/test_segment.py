@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from compare.nlp.segment import split_sentences
+from compare.nlp.text.segment import split_sentences
 
 
 def sentences(paragraph: str) -> list[str]:
@@ -124,7 +124,7 @@ TRICKY_PARAGRAPHS = [
 def test_the_fast_pysbd_call_returns_what_pysbd_segment_returns():
     import pysbd
 
-    from compare.nlp.segment import _pysbd_segment
+    from compare.nlp.text.segment import _pysbd_segment
 
     segmenter = pysbd.Segmenter(language="en", clean=False)
     for paragraph in TRICKY_PARAGRAPHS:
@@ -136,7 +136,7 @@ def test_the_fast_pysbd_call_returns_what_pysbd_segment_returns():
 def test_the_fast_pysbd_call_agrees_with_pysbd_on_any_text(paragraph: str):
     import pysbd
 
-    from compare.nlp.segment import _pysbd_segment
+    from compare.nlp.text.segment import _pysbd_segment
 
     assert _pysbd_segment(paragraph) == pysbd.Segmenter(language="en", clean=False).segment(paragraph)
 
@@ -170,7 +170,7 @@ _NEAR_ONE_SENTENCE = st.lists(
 @example("Rates rose ȸ, markets fell", ".")
 @example("Rates ȹ", ".")
 def test_the_one_sentence_shortcut_gives_what_pysbd_gives(body: str, end: str):
-    from compare.nlp.segment import _split, _split_with_pysbd
+    from compare.nlp.text.segment import _split, _split_with_pysbd
 
     paragraph = (body + end).strip()
     if paragraph:
@@ -178,7 +178,7 @@ def test_the_one_sentence_shortcut_gives_what_pysbd_gives(body: str, end: str):
 
 
 def test_the_one_sentence_shortcut_skips_pysbd_for_a_plain_sentence(monkeypatch):
-    from compare.nlp import segment
+    from compare.nlp.text import segment
 
     def no_pysbd(paragraph):
         raise AssertionError("pysbd was called")

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from compare.ingest import ArticleInput
+from compare.services.ingest import ArticleInput
 
 ARTICLE_TEXT = """Storm closes harbour in Valletta
 

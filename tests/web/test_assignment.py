@@ -8,10 +8,16 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 
-from compare.assignment import merge_stories, profile_of, rebuild_profiles, reset_index, split_articles
-from compare.ingest import ArticleInput, ingest
 from compare.models import Article, Link, Story
-from compare.nlp.clustering import StoryState, default_params
+from compare.nlp.stories.clustering import StoryState, default_params
+from compare.services.ingest import ArticleInput, ingest
+from compare.services.placement import (
+    merge_stories,
+    profile_of,
+    rebuild_profiles,
+    reset_index,
+    split_articles,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +105,7 @@ def test_recluster_dry_run_moves_nothing():
 
 
 def test_a_pair_without_common_facts_is_aligned_once(monkeypatch):
-    from compare import alignment
+    from compare.services import alignment
 
     story = Story.objects.create(title="Mixed", title_set_by_editor=True)
     ingest(ArticleInput(text=LIMA_1, outlet="A"), story=story)
@@ -134,7 +140,7 @@ def test_rebuilding_profiles_replaces_a_stale_one_with_the_sum_of_its_articles()
 
 
 def test_the_story_index_rereads_a_recent_story_only_when_it_has_changed(django_assert_num_queries):
-    from compare.assignment import story_index
+    from compare.services.placement import story_index
 
     story = ingest(ArticleInput(text=LIMA_1, outlet="A")).article.story
     assert story.pk in story_index()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from compare.alignment import align_story
-from compare.ingest import ArticleInput, ingest
 from compare.models import Article, Correction, Link, Sentence, Story
+from compare.services.alignment import align_story
+from compare.services.ingest import ArticleInput, ingest
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from compare.ingest import ArticleInput, ingest
 from compare.models import Article, Story
+from compare.services.ingest import ArticleInput, ingest
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from compare.ingest import ArticleInput, IngestError, content_hash, embed_texts, ingest, store_article
 from compare.models import Article, Outlet, Sentence
-from compare.nlp.embedding import CachingEncoder, HashingEncoder
+from compare.nlp.embedding.encoders import CachingEncoder, HashingEncoder
+from compare.services.ingest import (
+    ArticleInput,
+    IngestError,
+    content_hash,
+    embed_texts,
+    ingest,
+    store_article,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +68,7 @@ def test_a_processing_failure_leaves_the_article_failed_with_its_raw_text(articl
     def broken(*args, **kwargs):
         raise RuntimeError("encoder exploded")
 
-    monkeypatch.setattr("compare.ingest.embed_texts", broken)
+    monkeypatch.setattr("compare.services.ingest.embed_texts", broken)
     article = ingest(article_input).article
     assert article.status == Article.Status.FAILED
     assert "encoder exploded" in article.error

@@ -8,10 +8,10 @@ import pytest
 from django.db.models import Q
 from django.utils import timezone
 
-from compare.alignment import deferred_alignment, regroup_facts
-from compare.assignment import reset_index
-from compare.ingest import ArticleInput, IngestError, IngestResult, ingest, ingest_batch
 from compare.models import AlignedPair, Article, Fact, Link, Sentence, Story
+from compare.services.alignment import deferred_alignment, regroup_facts
+from compare.services.ingest import ArticleInput, IngestError, IngestResult, ingest, ingest_batch
+from compare.services.placement import reset_index
 
 pytestmark = pytest.mark.django_db
 
@@ -98,16 +98,16 @@ def test_a_batch_reports_refusals_and_duplicates_in_input_order(hashing_encoder)
 
 
 def test_an_article_failing_in_a_batch_is_marked_failed_and_the_others_complete(hashing_encoder, monkeypatch):
-    import compare.assignment
+    import compare.services.placement
 
-    real = compare.assignment.place_article
+    real = compare.services.placement.place_article
 
     def place(article, **kwargs):
         if article.outlet.name == "Outlet 2":
             raise RuntimeError("placement exploded")
         return real(article, **kwargs)
 
-    monkeypatch.setattr(compare.assignment, "place_article", place)
+    monkeypatch.setattr(compare.services.placement, "place_article", place)
     outcomes = ingest_batch(_inputs(), encoder=hashing_encoder)
     failed = [o.article for o in outcomes if o.article.status == Article.Status.FAILED]
     assert [a.outlet.name for a in failed] == ["Outlet 2"]
@@ -118,9 +118,9 @@ def test_an_article_failing_in_a_batch_is_marked_failed_and_the_others_complete(
 
 
 def test_when_aligning_a_batch_fails_it_is_rolled_back_and_done_one_by_one(hashing_encoder, monkeypatch):
-    import compare.alignment
+    import compare.services.alignment
 
-    real = compare.alignment.align_pair
+    real = compare.services.alignment.align_pair
     calls = {"n": 0}
 
     def flaky(left, right):
@@ -132,7 +132,7 @@ def test_when_aligning_a_batch_fails_it_is_rolled_back_and_done_one_by_one(hashi
     reset_index()
     expected = _snapshot([ingest(data).article for data in _inputs()])
     _clear()
-    monkeypatch.setattr(compare.alignment, "align_pair", flaky)
+    monkeypatch.setattr(compare.services.alignment, "align_pair", flaky)
     outcomes = ingest_batch(_inputs(), encoder=hashing_encoder)
     assert all(o.article.status == Article.Status.DONE for o in outcomes)
     assert _snapshot([o.article for o in outcomes]) == expected
@@ -195,7 +195,7 @@ def _facts_of(story: Story) -> list[tuple]:
 
 
 def test_links_written_in_one_statement_take_the_model_defaults():
-    from compare.alignment import _insert_rows
+    from compare.services.alignment import _insert_rows
 
     first, second = (ingest(data).article for data in _inputs()[:2])
     story = first.story
@@ -215,12 +215,12 @@ def test_links_written_in_one_statement_take_the_model_defaults():
 def test_an_import_interrupted_while_aligning_leaves_its_articles_unfinished_not_half_aligned(
     hashing_encoder, monkeypatch
 ):
-    import compare.alignment
+    import compare.services.alignment
 
     def interrupted(left, right):
         raise KeyboardInterrupt  # what a kill looks like from inside: nothing after it runs
 
-    monkeypatch.setattr(compare.alignment, "align_pair", interrupted)
+    monkeypatch.setattr(compare.services.alignment, "align_pair", interrupted)
     with pytest.raises(KeyboardInterrupt):
         ingest_batch(_inputs(), encoder=hashing_encoder)
     assert set(Article.objects.values_list("status", flat=True)) == {Article.Status.PROCESSING}

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from compare.models import Story
-from compare.nlp.metrics import prf_of_sets
+from compare.research.metrics import prf_of_sets
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 

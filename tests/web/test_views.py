@@ -7,8 +7,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from compare.ingest import ArticleInput, ingest
 from compare.models import Article, Story
+from compare.services.ingest import ArticleInput, ingest
 
 pytestmark = pytest.mark.django_db
 

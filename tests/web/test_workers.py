@@ -15,10 +15,10 @@ import pytest
 from django.db import connection, transaction
 from django.test import override_settings
 
-from compare.ingest import ArticleInput, process_article, store_article
 from compare.models import Article, Link, Sentence, Story
-from compare.nlp.embedding import HashingEncoder
-from compare.tasks import process_article_task
+from compare.nlp.embedding.encoders import HashingEncoder
+from compare.services.ingest import ArticleInput, process_article, store_article
+from compare.services.tasks import process_article_task
 
 ROOT = Path(__file__).resolve().parents[2]
 DB_BACKEND = "django_tasks_db.DatabaseBackend"
@@ -139,7 +139,7 @@ def test_a_failure_after_the_sentences_are_written_rolls_everything_back():
 @pytest.mark.django_db(transaction=True)
 def test_the_first_two_articles_of_an_event_placed_at_once_start_one_story(monkeypatch):
     """A is in its transaction, its new story uncommitted, when B is placed: B must wait and join it."""
-    from compare import assignment
+    from compare.services import placement as assignment
 
     assignment.reset_index()
     encoder = HashingEncoder()
@@ -192,8 +192,8 @@ def test_the_first_two_articles_of_an_event_placed_at_once_start_one_story(monke
 @pytest.mark.django_db(transaction=True)
 def test_a_bulk_import_takes_the_story_start_lock_before_any_story_row(monkeypatch):
     """Taken only once an article starts a story, the lock could close a cycle with another import."""
-    from compare import assignment
-    from compare.ingest import ingest_batch
+    from compare.services import placement as assignment
+    from compare.services.ingest import ingest_batch
 
     placing, release = threading.Event(), threading.Event()
     real_place = assignment.place_article

@@ -1,9 +1,9 @@
 """manage.py calibrate_alignment --data-dir ../shared/eval-data [--report]
 
 Fits the alignment parameters on the train/dev evaluation files and writes
-``compare/nlp/alignment_params.json`` (with provenance). ``--report`` fits
+``compare/nlp/params/alignment.json`` (with provenance). ``--report`` fits
 nothing: it prints dev and test scores of the current file against plain
-cosine. All the work is in ``compare.nlp.calibration``.
+cosine. All the work is in ``compare.research.alignment_fit``.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from compare.encoding import get_encoder
-from compare.nlp.align import PARAMS_PATH
-from compare.nlp.calibration import CACHE_DIR, EvalData, calibrate, report, write_params
+from compare.nlp.align.engine import PARAMS_PATH
+from compare.research.alignment_fit import CACHE_DIR, EvalData, calibrate, report, write_params
+from compare.services.encoder import get_encoder
 
 
 class Command(BaseCommand):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from compare.encoding import get_encoder
+from compare.services.encoder import get_encoder
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -58,19 +58,19 @@ class Command(BaseCommand):
         encoder = get_encoder()
         try:
             if task == "pairs":
-                from compare.nlp.evaluation import evaluate_pairs
+                from compare.research.evaluation import evaluate_pairs
 
                 scores = evaluate_pairs(records, encoder)
             elif task == "alignment":
-                from compare.nlp.evaluation import evaluate_alignment
+                from compare.research.evaluation import evaluate_alignment
 
                 scores = {"level": level, **evaluate_alignment(records, encoder, level=level)}
             elif here:
-                from compare.story_evaluation import cluster_records, score_clustering
+                from compare.management.clustering_run import cluster_records, score_clustering
 
                 scores = score_clustering(records, cluster_records(records, encoder, progress=True))
             else:
-                from compare.story_evaluation import evaluate_in_isolated_database
+                from compare.management.clustering_run import evaluate_in_isolated_database
 
                 scores = evaluate_in_isolated_database(data)
         except (KeyError, TypeError, ValueError, RuntimeError) as exc:

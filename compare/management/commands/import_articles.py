@@ -7,10 +7,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from compare.encoding import get_encoder
-from compare.importing import FileItem, read_article_files
-from compare.ingest import IngestError, IngestResult, ingest_batch
 from compare.models import Article, Story
+from compare.services.encoder import get_encoder
+from compare.services.ingest import IngestError, IngestResult, ingest_batch
+from compare.services.sources import FileItem, read_article_files
 
 # Articles encoded together, then saved, placed and aligned in one transaction (``ingest_batch``).
 WARM_CHUNK = 64

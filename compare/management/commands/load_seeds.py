@@ -7,9 +7,9 @@ import json
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from compare.importing import parse_published
-from compare.ingest import ArticleInput, find_duplicate, ingest
 from compare.models import Story
+from compare.services.ingest import ArticleInput, find_duplicate, ingest
+from compare.services.sources import parse_published
 
 SEEDS_DIR = settings.BASE_DIR / "seeds"
 

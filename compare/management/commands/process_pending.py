@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from compare.models import Article
-from compare.tasks import process_article_task
+from compare.services.tasks import process_article_task
 
 
 class Command(BaseCommand):

@@ -14,8 +14,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 from django.utils.dateparse import parse_date
 
-from compare import assignment
 from compare.models import Article, Story
+from compare.services import placement as assignment
 
 
 class Command(BaseCommand):

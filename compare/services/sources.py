@@ -1,0 +1,120 @@
+"""Read article files from disk (``import_articles``, ``load_seeds``) into ArticleInputs.
+
+Each file yields inputs or a one-line reason it was refused, so one bad file
+never stops a batch.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from pathlib import Path
+
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from compare.nlp.text.decoding import HTML_EXTENSIONS, SUPPORTED_EXTENSIONS, DecodeError, decode_bytes
+from compare.nlp.text.html import html_to_text
+from compare.services.ingest import ArticleInput
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class FileItem:
+    """One article read from a file, or the reason it could not be read."""
+
+    source: str
+    article: ArticleInput | None = None
+    error: str = ""
+
+
+def parse_published(value: object) -> datetime | None:
+    """A date or datetime string (ISO 8601) as an aware datetime; None when absent or unreadable."""
+    if not value or not isinstance(value, str):
+        return None
+    moment = parse_datetime(value.strip())
+    if moment is None:
+        day = parse_date(value.strip())
+        if day is None:
+            return None
+        moment = datetime.combine(day, time(12, 0))
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, UTC)
+    return moment
+
+
+def article_from_text(text: str, *, filename: str, outlet: str, **fields) -> ArticleInput:
+    """An ArticleInput from a file's decoded text, extracting the text of HTML pages."""
+    if filename.lower().endswith(HTML_EXTENSIONS):
+        return ArticleInput(text=html_to_text(text), html=text, outlet=outlet, source_name=filename, **fields)
+    return ArticleInput(text=text, outlet=outlet, source_name=filename, **fields)
+
+
+def _jsonl_items(path: Path, text: str, default_outlet: str) -> Iterator[FileItem]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        source = f"{path.name}:{number}"
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield FileItem(source, error=f"not valid JSON ({exc.msg})")
+            continue
+        if (
+            not isinstance(record, dict)
+            or not isinstance(record.get("text"), str)
+            or not record["text"].strip()
+        ):
+            yield FileItem(source, error="no 'text' field with the article's text")
+            continue
+        yield FileItem(
+            source,
+            ArticleInput(
+                text=record["text"],
+                outlet=str(record.get("outlet") or default_outlet),
+                title=str(record.get("title") or ""),
+                url=str(record.get("url") or ""),
+                published=parse_published(record.get("published")),
+                source_name=source,
+            ),
+        )
+
+
+def read_article_files(paths: list[Path], default_outlet: str) -> Iterator[FileItem]:
+    """Every article in these files (and folders), in order, with refusals as items too."""
+    for path in _expand(paths):
+        source = str(path)
+        if path.suffix.lower() not in SUPPORTED_EXTENSIONS:
+            yield FileItem(
+                source,
+                error=f"unsupported file type '{path.suffix or '(none)'}' "
+                f"(use {', '.join(SUPPORTED_EXTENSIONS)})",
+            )
+            continue
+        try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                yield FileItem(source, error=f"file too large ({size:,} bytes; limit {MAX_FILE_BYTES:,})")
+                continue
+            decoded = decode_bytes(path.read_bytes())
+        except DecodeError as exc:
+            yield FileItem(source, error=str(exc))
+            continue
+        except OSError as exc:
+            yield FileItem(source, error=f"cannot read the file ({exc.strerror or exc})")
+            continue
+        if path.suffix.lower() == ".jsonl":
+            yield from _jsonl_items(path, decoded.text, default_outlet)
+        else:
+            yield FileItem(source, article_from_text(decoded.text, filename=path.name, outlet=default_outlet))
+
+
+def _expand(paths: list[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file())
+        else:
+            yield path

@@ -1,0 +1,137 @@
+"""The upload form: one article, as pasted text, a file, or a URL."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+
+from compare.models import Story
+from compare.nlp.text.decoding import HTML_EXTENSIONS, DecodeError, decode_bytes
+from compare.nlp.text.html import html_to_text
+from compare.services.fetching import FetchError, fetch_page
+from compare.services.ingest import ArticleInput
+
+UPLOAD_EXTENSIONS = (".txt", ".md", ".html", ".htm")
+
+
+class UploadForm(forms.Form):
+    title = forms.CharField(max_length=500, required=False, help_text="Left empty, the headline is used.")
+    outlet = forms.CharField(max_length=200, help_text="An existing outlet's name, or a new one.")
+    url = forms.URLField(
+        max_length=2000,
+        required=False,
+        label="URL of the article",
+        help_text="Where it was published. Tick 'fetch' to import the page from it.",
+    )
+    fetch_url = forms.BooleanField(required=False, label="Fetch the article from this URL")
+    published = forms.DateTimeField(
+        required=False,
+        help_text="YYYY-MM-DD or YYYY-MM-DD HH:MM",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+    )
+    text = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        strip=False,
+        label="Article text",
+        help_text="Paste the article, or choose a file below.",
+    )
+    file = forms.FileField(required=False, help_text=".txt, .md, .html or .htm")
+    story = forms.CharField(
+        required=False, help_text="Left to the app, it joins the most similar story or starts a new one."
+    )
+
+    def clean_story(self) -> Story | str | None:
+        value = (self.cleaned_data.get("story") or "").strip()
+        if not value:
+            return None
+        if value == "new":
+            return "new"
+        story = Story.objects.filter(pk=int(value)).first() if value.isdigit() else None
+        if story is None:
+            raise forms.ValidationError("That story does not exist.")
+        return story
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload is None:
+            return None
+        if PurePath(upload.name).suffix.lower() not in UPLOAD_EXTENSIONS:
+            raise forms.ValidationError(f"Choose a {', '.join(UPLOAD_EXTENSIONS)} file.")
+        if upload.size > settings.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is "
+                f"{settings.MAX_UPLOAD_BYTES / 1024 / 1024:.0f} MB."
+            )
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        text = data.get("text") or ""
+        upload = data.get("file")
+        fetch = data.get("fetch_url")
+        sources = sum([bool(text.strip()), upload is not None, bool(fetch)])
+        if sources == 0 and not self.errors.get("file"):
+            raise forms.ValidationError("Paste the article's text, choose a file, or fetch it from its URL.")
+        if sources > 1:
+            raise forms.ValidationError(
+                "Give the article one way only: pasted text, a file, or a URL to fetch."
+            )
+        if fetch and not data.get("url"):
+            self.add_error("url", "Give the URL to fetch the article from.")
+        if text and len(text.encode("utf-8")) > settings.MAX_UPLOAD_BYTES:
+            self.add_error(
+                "text", f"The text is over the {settings.MAX_UPLOAD_BYTES // 1024 // 1024} MB limit."
+            )
+        return data
+
+    def article_input(self) -> ArticleInput:
+        """The submitted article; raises ValidationError for content that cannot be read."""
+        data = self.cleaned_data
+        fields = {
+            "title": data.get("title") or "",
+            "outlet": data["outlet"],
+            "url": data.get("url") or "",
+            "published": _aware(data.get("published")),
+        }
+        if data.get("file") is not None:
+            upload = data["file"]
+            try:
+                text = decode_bytes(upload.read()).text
+            except DecodeError as exc:
+                raise forms.ValidationError({"file": str(exc)}) from None
+            if upload.name.lower().endswith(HTML_EXTENSIONS):
+                return ArticleInput(
+                    text=_extracted(text, "file"), html=text, source_name=upload.name, **fields
+                )
+            return ArticleInput(text=text, source_name=upload.name, **fields)
+        if data.get("fetch_url"):
+            try:
+                page = fetch_page(
+                    data["url"],
+                    allow_private=settings.ALLOW_PRIVATE_URLS,
+                    max_bytes=settings.MAX_UPLOAD_BYTES,
+                    timeout=settings.FETCH_TIMEOUT_SECONDS,
+                )
+                html = decode_bytes(page.data).text
+            except (FetchError, DecodeError) as exc:
+                raise forms.ValidationError({"url": str(exc)}) from None
+            return ArticleInput(text=_extracted(html, "url"), html=html, source_name=page.url, **fields)
+        return ArticleInput(text=data["text"], source_name="pasted text", **fields)
+
+
+def _extracted(html: str, field: str) -> str:
+    text = html_to_text(html)
+    if not text.strip():
+        raise forms.ValidationError({field: "No article text could be found in this page."})
+    return text
+
+
+def _aware(moment):
+    if moment is not None and timezone.is_naive(moment):
+        return timezone.make_aware(moment)
+    return moment

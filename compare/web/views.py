@@ -1,0 +1,192 @@
+"""Editor-facing pages. Thin: each view parses the request, asks a service, renders."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.dateparse import parse_date
+from django.views.decorators.http import require_GET
+
+from compare.models import Article, Link, Outlet, Sentence, Story
+from compare.nlp.diff import conflicts, word_diff
+from compare.services import screens
+from compare.services.exports import registry as exports
+
+
+def reader_required(view):
+    """Reading is open unless READING_REQUIRES_LOGIN is on (checked per request, so tests can flip it)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if settings.READING_REQUIRES_LOGIN and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def int_param(value: str | None) -> int | None:
+    """A request parameter as a whole number; None when absent or not a number."""
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _date_or_none(value: str | None) -> date | None:
+    try:
+        return parse_date(value) if value else None
+    except ValueError:
+        return None
+
+
+@require_GET
+@reader_required
+def story_list(request: HttpRequest) -> HttpResponse:
+    filters = screens.StoryFilters(
+        query=request.GET.get("q", "").strip()[:200],
+        outlet=int_param(request.GET.get("outlet")),
+        since=_date_or_none(request.GET.get("since")),
+        until=_date_or_none(request.GET.get("until")),
+    )
+    page = screens.story_page(filters, request.GET.get("page"))
+    template = "compare/story_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#story-results"
+    context = {
+        "page": page,
+        "filters": filters,
+        "outlets": Outlet.objects.order_by("name"),
+        "querystring": _querystring_without_page(request),
+    }
+    return render(request, template, context)
+
+
+def _querystring_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _pick(articles: list[Article], wanted: int | None) -> Article | None:
+    return next((a for a in articles if a.pk == wanted), None)
+
+
+@require_GET
+@reader_required
+def story_detail(request: HttpRequest, story_id: int) -> HttpResponse:
+    story = get_object_or_404(Story, pk=story_id)
+    articles = list(
+        story.articles.select_related("outlet").prefetch_related("removals").order_by("published", "id")
+    )
+    done = [a for a in articles if a.status == Article.Status.DONE]
+    default_left, default_right = screens.default_pair(done, screens.shared_fact_counts(story))
+    left = _pick(done, int_param(request.GET.get("left"))) or default_left
+    right = _pick(done, int_param(request.GET.get("right"))) or default_right
+    if left and right and left.pk == right.pk:
+        right = next((a for a in done if a.pk != left.pk), None)
+    if left and right:
+        columns = screens.compare_pair(story, left, right)
+    else:  # a story with a single article still shows it
+        columns = tuple(screens.all_outlet_columns(story, done[:1]))
+    focus = _focus(request, columns)
+    context = {
+        "story": story,
+        "articles": articles,
+        "done": done,
+        "left": left,
+        "right": right,
+        "columns": columns,
+        "focus": focus,
+    }
+    if request.htmx:
+        return render(request, "compare/story_detail.html#comparison-panel", context)
+    outlets, rows = screens.fact_matrix(story, done, request.GET.get("sort", ""))
+    context.update(
+        outlets=outlets,
+        matrix=rows,
+        coverage=screens.coverage(outlets, rows),
+        sort=request.GET.get("sort", ""),
+        other_stories=Story.objects.exclude(pk=story.pk).order_by("-updated_at").only("id", "title")[:100]
+        if request.user.is_authenticated
+        else [],
+    )
+    return render(request, "compare/story_detail.html", context)
+
+
+def _focus(request: HttpRequest, columns) -> dict | None:
+    """The sentence an editor followed without JavaScript (``?focus=<sentence id>``)."""
+    wanted = int_param(request.GET.get("focus"))
+    for column, other in zip(columns, reversed(columns)):
+        for paragraph in column.paragraphs:
+            for marked in paragraph:
+                if marked.sentence.pk == wanted:
+                    other_sentences = [m.sentence for p in other.paragraphs for m in p]
+                    return _fact_detail(marked.sentence, marked.counterparts, other_sentences)
+    return None
+
+
+def _fact_detail(sentence: Sentence, counterparts: list[Sentence], other_sentences: list[Sentence]) -> dict:
+    """A followed sentence: each counterpart with its link, word diff and conflicts."""
+    links = {
+        frozenset((link.a_id, link.b_id)): link
+        for link in Link.objects.filter(Q(a=sentence) | Q(b=sentence)).exclude(verdict=Link.Verdict.REJECTED)
+    }
+    return {
+        "sentence": sentence,
+        "other_sentences": other_sentences,
+        "counterparts": [
+            {
+                "sentence": other,
+                "link": links.get(frozenset((sentence.pk, other.pk))),
+                "diff": word_diff(sentence.text, other.text),
+                "conflicts": conflicts(sentence.text, other.text),
+            }
+            for other in counterparts
+        ],
+    }
+
+
+@require_GET
+@reader_required
+def sentence_detail(request: HttpRequest, story_id: int, sentence_id: int) -> HttpResponse:
+    """A followed fact: the sentence's counterparts in the other column, word by word."""
+    sentence = get_object_or_404(
+        Sentence.objects.select_related("article__outlet"), pk=sentence_id, article__story_id=story_id
+    )
+    other = get_object_or_404(Article, pk=int_param(request.GET.get("other")) or 0, story_id=story_id)
+    if other.pk == sentence.article_id:
+        raise Http404("Choose the other column's article")
+    column, other_column = screens.compare_pair(sentence.article.story, sentence.article, other)
+    marked = next(m for p in column.paragraphs for m in p if m.sentence.pk == sentence.pk)
+    other_sentences = [m.sentence for p in other_column.paragraphs for m in p]
+    context = {
+        "focus": _fact_detail(sentence, marked.counterparts, other_sentences),
+        "story": sentence.article.story,
+        "left": sentence.article,
+        "right": other,
+    }
+    return render(request, "compare/story_detail.html#fact-detail", context)
+
+
+@require_GET
+@reader_required
+def story_export(request: HttpRequest, story_id: int, fmt: str) -> HttpResponse:
+    story = get_object_or_404(Story, pk=story_id)
+    if fmt not in exports.FORMATS:
+        raise Http404("Unknown export format")
+    try:
+        result = exports.export_story(
+            story, fmt, int_param(request.GET.get("left")), int_param(request.GET.get("right"))
+        )
+    except exports.ExportUnavailable as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(result.content, content_type=result.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+    return response
