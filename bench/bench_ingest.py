@@ -280,7 +280,7 @@ def run_bench(limit: int = 300, repeat: int = 50) -> dict[str, object]:
     from compare.models import Sentence, Story
     from compare.nlp.embedding.encoders import CachingEncoder
     from compare.services.encoder import get_encoder
-    from compare.services.placement import reset_index
+    from compare.services.story_index import reset_index
 
     articles, source = load_articles(limit)
     progress(f"ingest: {source}")

@@ -15,10 +15,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from compare.models import Article, Correction, Link, Removal, Sentence, Story, TextOverride
-from compare.nlp.embedding.encoders import Encoder
-from compare.services import placement as assignment
+from compare.services import stories
 from compare.services.alignment import align_story, regroup_facts
-from compare.services.ingest import process_article
+from compare.services.ingest import Prepared, process_articles
+from compare.services.story_profiles import profile_of, replace_profile
 
 
 class CorrectionError(ValueError):
@@ -113,21 +113,27 @@ def _restore_links(story: Story, saved: list[tuple]) -> None:
         )
 
 
-def reprocess_article(article: Article, encoder: Encoder | None = None) -> Article:
-    """Clean and split an article again (after an override), keeping editors' link decisions."""
+def reprocess_article(article: Article) -> Article:
+    """Clean and split an article again (after an override), keeping editors' link decisions.
+
+    It walks the ingest path; its commit step re-aligns the article in its
+    story instead of placing it.
+    """
     story = article.story
     saved = _reviewed_links(article)
-    old_profile = assignment.profile_of(article, encoder) if story else None
+    old_profile = profile_of(article) if story else None
 
-    def realign(fresh: Article) -> None:
+    def realign(prepared: Prepared) -> None:
         if story is None:
             return
-        assignment.replace_profile(story, fresh, old_profile, assignment.profile_of(fresh, encoder), encoder)
-        align_story(story, realign={fresh.pk})
+        replace_profile(story, prepared.article, old_profile, prepared.profile)
+        align_story(story, realign={prepared.article.pk})
         _restore_links(story, saved)
         regroup_facts(story)
 
-    return process_article(article, encoder, then=realign)
+    process_articles([article], realign)
+    article.refresh_from_db()
+    return article
 
 
 def mark_furniture(sentence: Sentence, user) -> Article:
@@ -151,7 +157,7 @@ def restore_removal(removal: Removal, user) -> Article:
 
 def move_article(article: Article, target: Story, user) -> Story:
     source = article.story
-    story = assignment.move_article(article, target)
+    story = stories.move_article(article, target)
     record(story, user, "moved", article=article.pk, source=source.pk if source else None, target=story.pk)
     return story
 
@@ -160,7 +166,7 @@ def merge_stories(target: Story, other: Story, user) -> Story:
     if target.pk == other.pk:
         raise CorrectionError("Choose another story to merge with.")
     other_id, other_title = other.pk, other.title
-    story = assignment.merge_stories(target, other)
+    story = stories.merge_stories(target, other)
     record(story, user, "merged", other=other_id, other_title=other_title)
     return story
 
@@ -169,6 +175,6 @@ def rename_story(story: Story, title: str, user) -> Story:
     if not title.strip():
         raise CorrectionError("A story needs a title.")
     old = story.title
-    assignment.rename_story(story, title)
+    stories.rename_story(story, title)
     record(story, user, "renamed", old=old, new=story.title)
     return story

@@ -1,7 +1,13 @@
-"""Ingest service: store what an editor submitted, then clean, split and embed it.
+"""Ingest: the one path every article takes, whether uploaded, imported, seeded, retried or re-processed.
 
-The raw text is saved before anything else happens, so a crash or a bug in
-processing never loses what was received; a failure leaves the article visibly
+1. store: the raw text is saved exactly as received (``store_article``), so a
+   crash or a bug later never loses what was received;
+2. prepare: clean, split and embed, and build the article's story profile,
+   outside any transaction (``prepare``);
+3. commit: save the sentences and place the article (or, when re-processing,
+   re-align it) in one transaction, aligning each story once.
+
+A single article is a batch of one. A failure leaves the article visibly
 ``failed`` with a message, ready to be retried.
 """
 
@@ -12,7 +18,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
@@ -22,8 +28,13 @@ from django.db import transaction
 from compare.models import Article, Outlet, Removal, Sentence, Story
 from compare.nlp.cleaning.pipeline import ProcessedArticle, process_text
 from compare.nlp.embedding.encoders import Encoder, text_hash
+from compare.nlp.stories.clustering import ArticleProfile, build_profile
 from compare.nlp.text.normalize import normalize_text
+from compare.services.alignment import deferred_alignment
 from compare.services.encoder import get_encoder
+from compare.services.placement import hold_story_start_lock, place_article
+from compare.services.story_index import reset_index
+from compare.services.vectors import as_matrix, embed_texts
 
 logger = logging.getLogger(__name__)
 
@@ -49,10 +60,10 @@ class ArticleInput:
 
 @dataclass(frozen=True)
 class IngestResult:
+    """The stored article; ``created`` is False when the same text was already there (that article)."""
+
     article: Article
     created: bool
-    # Set when the same text was already stored: the editor is sent there instead.
-    duplicate_of: Article | None = None
 
 
 def content_hash(text: str) -> str:
@@ -108,7 +119,7 @@ def store_article(
     digest = content_hash(data.text)
     existing = _stored_with_hash(digest)
     if existing is not None:
-        return IngestResult(article=existing, created=False, duplicate_of=existing)
+        return IngestResult(article=existing, created=False)
     outlet, _ = Outlet.objects.get_or_create(name=data.outlet.strip()[:200])
     article = Article.objects.create(
         story=story,
@@ -145,37 +156,6 @@ def near_duplicates(article: Article, threshold: float = 0.6) -> list[tuple[Arti
     return sorted(((others[pk], share) for pk, share in shares.items()), key=lambda item: -item[1])
 
 
-def _stored_embeddings(hashes: list[str]) -> dict[str, bytes]:
-    """Embeddings already in the database for these texts: never encode a sentence twice."""
-    found: dict[str, bytes] = {}
-    unique = sorted(set(hashes))
-    for i in range(0, len(unique), 500):  # SQLite allows ~1000 parameters per query
-        rows = Sentence.objects.filter(text_hash__in=unique[i : i + 500]).exclude(embedding=None)
-        for text_key, blob in rows.values_list("text_hash", "embedding"):
-            found.setdefault(text_key, bytes(blob))
-    return found
-
-
-def embed_texts(texts: list[str], encoder: Encoder) -> list[bytes]:
-    """float32 little-endian bytes per text, reusing embeddings held in memory or stored."""
-    hashes = [text_hash(t) for t in texts]
-    # The caching encoder's memory answers first: bulk import has just encoded
-    # these texts, and a query per article for them cost more than the rest of
-    # saving it. The database covers what other processes encoded.
-    peek = getattr(encoder, "peek", None)
-    known = {
-        key: np.asarray(vector, dtype="<f4").tobytes()
-        for key, vector in (peek(hashes) if peek else {}).items()
-    }
-    known.update(_stored_embeddings([key for key in hashes if key not in known]))
-    missing = [t for t, h in zip(texts, hashes) if h not in known]
-    if missing:
-        vectors = encoder.encode(missing)
-        for text, vector in zip(missing, vectors):
-            known[text_hash(text)] = np.asarray(vector, dtype="<f4").tobytes()
-    return [known[h] for h in hashes]
-
-
 def warm_embeddings(inputs: list[ArticleInput], encoder: Encoder) -> int:
     """Encode the sentences of many articles in one call before they are processed one by one.
 
@@ -193,7 +173,17 @@ def warm_embeddings(inputs: list[ArticleInput], encoder: Encoder) -> int:
     return len(texts)
 
 
-def _prepare(article: Article, encoder: Encoder) -> tuple[ProcessedArticle, list[bytes]]:
+@dataclass
+class Prepared:
+    """An article cleaned, split and embedded, with its story profile: everything the commit needs."""
+
+    article: Article
+    processed: ProcessedArticle
+    blobs: list[bytes]
+    profile: ArticleProfile = field(repr=False)
+
+
+def prepare(article: Article, encoder: Encoder) -> Prepared:
     """Clean, split and embed (no database writes: the slow part runs outside any transaction)."""
     overrides = list(article.overrides.values_list("action", "text"))
     processed = process_text(
@@ -205,14 +195,21 @@ def _prepare(article: Article, encoder: Encoder) -> tuple[ProcessedArticle, list
     )
     if not processed.sentences:
         raise IngestError("No sentences were found in the text once page furniture was removed.")
-    return processed, embed_texts([s.text for s in processed.sentences], encoder)
+    texts = [s.text for s in processed.sentences]
+    blobs = embed_texts(texts, encoder)
+    # The title the article will be saved with (``_save``), encoded on its own as
+    # the story profile has always had it (a headline is usually sentence 0: cached).
+    title = article.title or processed.title[:500] or texts[0]
+    title_row = as_matrix(embed_texts([title], encoder))
+    profile = build_profile(title, texts, np.vstack([title_row, as_matrix(blobs)]), article.published)
+    return Prepared(article, processed, blobs, profile)
 
 
-def _save(article: Article, processed: ProcessedArticle, blobs: list[bytes], replace: bool = True) -> None:
-    """Write the sentences and removals (``replace``: first delete those of an earlier run)."""
-    if replace:
-        article.sentences.all().delete()
-        article.removals.all().delete()
+def _save(prepared: Prepared) -> None:
+    """Write the sentences and removals, replacing those of an earlier run."""
+    article, processed = prepared.article, prepared.processed
+    article.sentences.all().delete()
+    article.removals.all().delete()
     Sentence.objects.bulk_create(
         Sentence(
             article=article,
@@ -225,7 +222,7 @@ def _save(article: Article, processed: ProcessedArticle, blobs: list[bytes], rep
             text_hash=text_hash(s.text),
             embedding=blob,
         )
-        for s, blob in zip(processed.sentences, blobs)
+        for s, blob in zip(processed.sentences, prepared.blobs)
     )
     Removal.objects.bulk_create(
         Removal(article=article, position=r.block, start=r.start, end=r.end, text=r.text, reason=r.reason)
@@ -249,100 +246,116 @@ def _fail(article: Article, exc: Exception) -> Article:
     return article
 
 
-def process_article(
-    article: Article, encoder: Encoder | None = None, then: Callable[[Article], object] | None = None
-) -> Article:
-    """Clean, split and embed an article, then (``then``) place and align it: all or nothing.
-
-    The sentences, the story placement and the alignment are written in one
-    transaction, so a crash or a kill leaves the article pending, processing
-    or failed with its raw text, never half-aligned; processing it again
-    completes it.
-    """
-    encoder = encoder or get_encoder()
-    Article.objects.filter(pk=article.pk).update(status=Article.Status.PROCESSING, error="")
-    try:
-        processed, blobs = _prepare(article, encoder)
-        _commit(article, processed, blobs, then)
-    except Exception as exc:  # noqa: BLE001 - any failure must leave a visible, retryable state
-        return _fail(article, exc)
-    return article
+# What commits a prepared article: place it in a story (ingest), or re-align it where it is (re-processing).
+Then = Callable[[Prepared], object]
 
 
-def _commit(
-    article: Article,
-    processed: ProcessedArticle,
-    blobs: list[bytes],
-    then: Callable[[Article], object] | None,
-    *,
-    replace: bool = True,
+def placing(story: Story | None = None, new_story: bool = False) -> Then:
+    """The commit step of a new article: into ``story``, a new story, or the one the engine picks."""
+    return lambda p: place_article(p.article, story=story, new_story=new_story, profile=p.profile)
+
+
+def process_articles(
+    articles: list[Article], then: Then, encoder: Encoder | None = None, *, batch: bool = False
 ) -> None:
-    """Save a prepared article's sentences and run ``then`` (placement) in one transaction or savepoint."""
-    with transaction.atomic():
-        _save(article, processed, blobs, replace=replace)
-        if then is not None:
-            then(article)
+    """Prepare stored articles, then save and commit them (``then``): all or nothing for each.
+
+    Every article is prepared outside any transaction; then all are saved and
+    committed in one transaction in which each story they touch is aligned
+    once, at the end (``deferred_alignment``): the same stories, links and
+    facts as one by one. A crash or a kill leaves an article pending,
+    processing or failed with its raw text, never half-aligned; processing it
+    again completes it. One that fails is marked failed without stopping the
+    others.
+
+    Args:
+        articles: stored articles (their raw text).
+        then: the commit step after saving (``placing`` a new article, or re-aligning one).
+        encoder: defaults to the process-wide model.
+        batch: a bulk import's chunk: the story-start lock is taken before any
+            story's row lock, and a failed chunk is redone one by one. Without
+            it a single article commits in one transaction of its own.
+    """
+    if not articles:
+        return
+    encoder = encoder or get_encoder()
+    Article.objects.filter(pk__in=[a.pk for a in articles]).update(status=Article.Status.PROCESSING, error="")
+    prepared = []
+    for article in articles:
+        try:
+            prepared.append(prepare(article, encoder))
+        except Exception as exc:  # noqa: BLE001 - any failure must leave a visible, retryable state
+            _fail(article, exc)
+    if not batch:
+        for item in prepared:
+            _commit_one(item, then)
+        return
+    try:
+        _commit_all(prepared, then)
+    except BaseException as exc:
+        reset_index()  # the story index may have seen stories the rollback undid
+        if not isinstance(exc, Exception):
+            raise
+        logger.exception("processing %d articles together failed; processing them one by one", len(prepared))
+        for item in prepared:
+            item.article.refresh_from_db()  # undo what the rolled-back placement set on the object
+            _commit_one(item, then)  # cleaned and embedded already: only saving and placing are redone
 
 
-def ingest(
-    data: ArticleInput,
+def _commit_one(prepared: Prepared, then: Then) -> None:
+    try:
+        with transaction.atomic():
+            _save(prepared)
+            then(prepared)
+    except Exception as exc:  # noqa: BLE001 - any failure must leave a visible, retryable state
+        _fail(prepared.article, exc)
+
+
+def _commit_all(prepared: list[Prepared], then: Then) -> None:
+    """Save and commit each article (a savepoint each), then align their stories: one transaction."""
+    with transaction.atomic(), deferred_alignment():
+        # Articles may start stories: take that lock first, before any story's row lock.
+        hold_story_start_lock()
+        failures = []
+        for item in prepared:
+            try:  # a savepoint each: one article's failure spares the others
+                with transaction.atomic():
+                    _save(item)
+                    then(item)
+            except Exception as exc:  # noqa: BLE001 - recorded as the article's failure below
+                failures.append((item.article, exc))
+        for article, exc in failures:
+            _fail(article, exc)
+
+
+def ingest_batch(
+    inputs: list[ArticleInput],
     *,
     story: Story | None = None,
     new_story: bool = False,
     encoder: Encoder | None = None,
-) -> IngestResult:
-    """Store, process and place one article: the whole path an upload or import takes.
-
-    Args:
-        data: the article as submitted.
-        story: put it in this story (an editor's choice, never moved by re-clustering).
-        new_story: start a new story with it.
-        encoder: defaults to the process-wide model.
-    Returns:
-        The stored article (or the existing one, for a duplicate).
-    """
-    from compare.services.tasks import process_article_task, run_now
-
-    result = store_article(data, story=story, placed_by_editor=story is not None or new_story)
-    if not result.created:
-        return result
-    article = result.article
-    if encoder is not None:
-        run_now(article.pk, story.pk if story else None, new_story, encoder=encoder)
-    else:
-        process_article_task.enqueue(article.pk, story.pk if story else None, new_story)
-    article.refresh_from_db()
-    return IngestResult(article=article, created=True)
-
-
-def ingest_batch(
-    inputs: list[ArticleInput], *, encoder: Encoder, story: Story | None = None
 ) -> list[IngestResult | IngestError]:
-    """Store, process and place many articles at once (bulk import): what ``ingest`` does, faster.
-
-    The articles' sentences are encoded in one call, then each article is
-    cleaned outside any transaction, and all of them are saved and placed in
-    one transaction in which every story they joined is aligned once, at the
-    end (``deferred_alignment``): the same stories, links and facts as
-    ingesting them one by one. No article is ever committed unaligned; one
-    that fails is marked failed without stopping the others.
+    """Store, process and place articles in the foreground: the whole path of an import.
 
     Args:
         inputs: the articles as submitted, in order (a few dozen: one transaction holds them).
-        encoder: the model (bulk import runs in the foreground, never through the queue).
-        story: put every article in this story (an editor's choice).
+        story: put every article in this story (an editor's choice, never moved by re-clustering).
+        new_story: start a new story with each article.
+        encoder: defaults to the process-wide model.
     Returns:
         One entry per input, in order: its IngestResult, or the IngestError refusing it.
     """
-    warm_embeddings(inputs, encoder)
+    encoder = encoder or get_encoder()
+    if len(inputs) > 1:
+        warm_embeddings(inputs, encoder)
     outcomes: list[IngestResult | IngestError] = []
     for data in inputs:
         try:
-            outcomes.append(store_article(data, story=story, placed_by_editor=story is not None))
+            outcomes.append(store_article(data, story=story, placed_by_editor=story is not None or new_story))
         except IngestError as exc:
             outcomes.append(exc)
     fresh = [o.article for o in outcomes if isinstance(o, IngestResult) and o.created]
-    _process_batch(fresh, story, encoder)
+    process_articles(fresh, placing(story, new_story), encoder, batch=True)
     final = Article.objects.in_bulk([a.pk for a in fresh])
     return [
         IngestResult(article=final[o.article.pk], created=True)
@@ -352,55 +365,26 @@ def ingest_batch(
     ]
 
 
-def _process_batch(articles: list[Article], story: Story | None, encoder: Encoder) -> None:
-    """``process_article`` then ``place_article`` for each article, sharing one transaction and alignment."""
-    from compare.services.placement import place_article, reset_index
+def ingest(
+    data: ArticleInput,
+    *,
+    story: Story | None = None,
+    new_story: bool = False,
+    encoder: Encoder | None = None,
+) -> IngestResult:
+    """Store, process and place one article in the foreground: a batch of one.
 
-    if not articles:
-        return
-    Article.objects.filter(pk__in=[a.pk for a in articles]).update(status=Article.Status.PROCESSING, error="")
-
-    def place(article: Article) -> None:
-        place_article(article, story=story, encoder=encoder)
-
-    prepared = []
-    for article in articles:
-        try:
-            prepared.append((article, *_prepare(article, encoder)))
-        except Exception as exc:  # noqa: BLE001 - any failure must leave a visible, retryable state
-            _fail(article, exc)
-    try:
-        _place_all(prepared, story, place)
-    except BaseException as exc:
-        reset_index()  # the story index may have seen stories the rollback undid
-        if not isinstance(exc, Exception):
-            raise
-        logger.exception("processing %d articles together failed; processing them one by one", len(prepared))
-        for article, processed, blobs in prepared:
-            article.refresh_from_db()  # undo what the rolled-back placement set on the object
-            try:  # cleaned and embedded already: only saving and placing are redone
-                _commit(article, processed, blobs, place)
-            except Exception as error:  # noqa: BLE001 - any failure must leave a visible, retryable state
-                _fail(article, error)
+    Raises:
+        IngestError: the input is refused (the message is for the editor).
+    """
+    (outcome,) = ingest_batch([data], story=story, new_story=new_story, encoder=encoder)
+    if isinstance(outcome, IngestError):
+        raise outcome
+    return outcome
 
 
-def _place_all(
-    prepared: list[tuple[Article, ProcessedArticle, list[bytes]]],
-    story: Story | None,
-    place: Callable[[Article], None],
-) -> None:
-    """Save and place each article (a savepoint each), then align their stories: one transaction."""
-    from compare.services.alignment import deferred_alignment
-    from compare.services.placement import hold_story_start_lock
-
-    with transaction.atomic(), deferred_alignment():
-        if story is None:  # articles may start stories: lock first, before any story's row
-            hold_story_start_lock()
-        failures = []
-        for article, processed, blobs in prepared:
-            try:  # a savepoint each: one article's failure spares the others
-                _commit(article, processed, blobs, place, replace=False)
-            except Exception as exc:  # noqa: BLE001 - recorded as the article's failure below
-                failures.append((article, exc))
-        for article, exc in failures:
-            _fail(article, exc)
+def process_stored(article: Article, story: Story | None = None, new_story: bool = False) -> Article:
+    """Process and place an article already stored (a queued upload, a retry); returns it updated."""
+    process_articles([article], placing(story, new_story))
+    article.refresh_from_db()
+    return article

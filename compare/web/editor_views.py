@@ -13,9 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from compare.models import Article, Link, Outlet, Removal, Sentence, Story
 from compare.services import corrections
 from compare.services.corrections import CorrectionError
-from compare.services.ingest import IngestError, ingest, near_duplicates
+from compare.services.ingest import IngestError, near_duplicates
 from compare.services.preview import preview_article
-from compare.services.tasks import process_article_task
+from compare.services.tasks import process_article_task, submit_article
 from compare.web.forms import UploadForm
 from compare.web.views import int_param
 
@@ -48,7 +48,7 @@ def article_new(request: HttpRequest) -> HttpResponse:
             try:
                 data = form.article_input()
                 story = form.cleaned_data["story"]
-                result = ingest(
+                result = submit_article(
                     data, story=story if story not in (None, "new") else None, new_story=story == "new"
                 )
             except ValidationError as exc:

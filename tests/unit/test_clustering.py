@@ -206,14 +206,6 @@ def test_rare_entities_weigh_more_than_common_ones():
     assert index.idf("athens") > index.idf("greece")
 
 
-def test_old_stories_can_be_dropped_by_date():
-    index = index_with(
-        (1, profile(unit(1, 0), set(), DAY)), (2, profile(unit(0, 1), set(), DAY + timedelta(days=9)))
-    )
-    assert index.drop_older_than(DAY + timedelta(days=1)) == [1]
-    assert index.keys() == [2]
-
-
 def test_entity_overlap_is_one_for_the_same_entities_and_zero_for_none_shared():
     state = StoryState.from_profile(profile(unit(1, 0), {"qeshm", "6.1"}))
     assert entity_overlap(frozenset({"qeshm", "6.1"}), state, lambda e: 2.0)[0] == pytest.approx(1.0)

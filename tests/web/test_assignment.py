@@ -11,15 +11,18 @@ from django.core.management import call_command
 from compare.models import Article, Link, Story
 from compare.nlp.stories.clustering import StoryState, default_params
 from compare.services.ingest import ArticleInput, ingest
-from compare.services.placement import (
-    merge_stories,
-    profile_of,
-    rebuild_profiles,
-    reset_index,
-    split_articles,
-)
+from compare.services.stories import merge_stories, move_article
+from compare.services.story_index import reset_index, story_index
+from compare.services.story_profiles import profile_of, rebuild_profiles
 
 pytestmark = pytest.mark.django_db
+
+
+def _split_off(article: Article, title: str = "") -> Story:
+    """Move the article out of its story into a new one, as an editor would."""
+    story = Story.objects.create(title=title or article.title, title_set_by_editor=bool(title))
+    return move_article(article, story)
+
 
 LIMA_1 = (
     "Earthquake shakes Lima\n\nA magnitude 6.1 earthquake shook Lima, Peru, on Monday, killing 12 people.\n"
@@ -70,7 +73,7 @@ def test_split_and_merge_keep_alignment_consistent():
     first = ingest(ArticleInput(text=LIMA_1, outlet="A")).article
     second = ingest(ArticleInput(text=LIMA_2, outlet="B")).article
     story = first.story
-    new = split_articles([second], title="Lima, second report")
+    new = _split_off(second, title="Lima, second report")
     assert Article.objects.get(pk=second.pk).story == new
     assert not Link.objects.filter(story=story).exists()
     merged = merge_stories(story, new)
@@ -140,8 +143,6 @@ def test_rebuilding_profiles_replaces_a_stale_one_with_the_sum_of_its_articles()
 
 
 def test_the_story_index_rereads_a_recent_story_only_when_it_has_changed(django_assert_num_queries):
-    from compare.services.placement import story_index
-
     story = ingest(ArticleInput(text=LIMA_1, outlet="A")).article.story
     assert story.pk in story_index()
     with django_assert_num_queries(1):  # the recent stories' versions; none changed, none read
@@ -190,7 +191,7 @@ def test_a_story_summed_under_older_parameters_is_summed_afresh_when_an_article_
     ingest(ArticleInput(text=LIMA_2, outlet="B"), story=story)
     leaving = ingest(ArticleInput(text=LIMA_3, outlet="C"), story=story).article
     _summed_under_older_parameters(story)
-    split_articles([leaving])
+    _split_off(leaving)
     state = _state_of(story)
     assert state.profile_key == default_params().profile_key()
     assert state.count == 2
@@ -208,7 +209,7 @@ def test_an_article_whose_reprocessing_failed_stays_in_the_rebuilt_sum_and_leave
     _summed_under_older_parameters(story)
     fourth = ingest(ArticleInput(text=LIMA_3 + "\nAid arrived on Tuesday.", outlet="D"), story=story).article
     assert _state_of(story).count == 4
-    split_articles([failed])
+    _split_off(failed)
     state = _state_of(story)
     assert state.count == 3
     expected = sum(profile_of(a).vector for a in (first, second, fourth))

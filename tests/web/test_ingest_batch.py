@@ -11,7 +11,7 @@ from django.utils import timezone
 from compare.models import AlignedPair, Article, Fact, Link, Sentence, Story
 from compare.services.alignment import deferred_alignment, regroup_facts
 from compare.services.ingest import ArticleInput, IngestError, IngestResult, ingest, ingest_batch
-from compare.services.placement import reset_index
+from compare.services.story_index import reset_index
 
 pytestmark = pytest.mark.django_db
 
@@ -94,20 +94,20 @@ def test_a_batch_reports_refusals_and_duplicates_in_input_order(hashing_encoder)
     )
     assert isinstance(outcomes[0], IngestResult) and outcomes[0].created
     assert isinstance(outcomes[1], IngestError)
-    assert not outcomes[2].created and outcomes[2].duplicate_of.pk == outcomes[0].article.pk
+    assert not outcomes[2].created and outcomes[2].article.pk == outcomes[0].article.pk
 
 
 def test_an_article_failing_in_a_batch_is_marked_failed_and_the_others_complete(hashing_encoder, monkeypatch):
-    import compare.services.placement
+    import compare.services.ingest
 
-    real = compare.services.placement.place_article
+    real = compare.services.ingest.place_article
 
     def place(article, **kwargs):
         if article.outlet.name == "Outlet 2":
             raise RuntimeError("placement exploded")
         return real(article, **kwargs)
 
-    monkeypatch.setattr(compare.services.placement, "place_article", place)
+    monkeypatch.setattr(compare.services.ingest, "place_article", place)
     outcomes = ingest_batch(_inputs(), encoder=hashing_encoder)
     failed = [o.article for o in outcomes if o.article.status == Article.Status.FAILED]
     assert [a.outlet.name for a in failed] == ["Outlet 2"]

@@ -17,7 +17,7 @@ from django.test import override_settings
 
 from compare.models import Article, Link, Sentence, Story
 from compare.nlp.embedding.encoders import HashingEncoder
-from compare.services.ingest import ArticleInput, process_article, store_article
+from compare.services.ingest import ArticleInput, placing, process_articles, store_article
 from compare.services.tasks import process_article_task
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -125,13 +125,13 @@ def test_a_failure_after_the_sentences_are_written_rolls_everything_back():
     def crash(fresh):
         raise RuntimeError("power cut while aligning")
 
-    process_article(article, encoder=HashingEncoder(), then=crash)
+    process_articles([article], crash, HashingEncoder())
     article.refresh_from_db()
     assert article.status == Article.Status.FAILED
     assert "power cut" in article.error
     assert not article.sentences.exists() and not article.removals.exists()
     assert article.raw_text == A
-    process_article(article, encoder=HashingEncoder())
+    process_articles([article], placing(), HashingEncoder())
     assert Article.objects.get(pk=article.pk).status == Article.Status.DONE
 
 
@@ -139,16 +139,18 @@ def test_a_failure_after_the_sentences_are_written_rolls_everything_back():
 @pytest.mark.django_db(transaction=True)
 def test_the_first_two_articles_of_an_event_placed_at_once_start_one_story(monkeypatch):
     """A is in its transaction, its new story uncommitted, when B is placed: B must wait and join it."""
-    from compare.services import placement as assignment
+    from compare.services import placement
+    from compare.services.story_index import reset_index
 
-    assignment.reset_index()
-    encoder = HashingEncoder()
+    reset_index()
     first, second = (
-        process_article(store_article(ArticleInput(text=t, outlet=o)).article, encoder=encoder)
-        for t, o in [(A, "One"), (B, "Two")]
+        store_article(ArticleInput(text=t, outlet=o)).article for t, o in [(A, "One"), (B, "Two")]
     )
+    process_articles(
+        [first, second], then=lambda prepared: None, encoder=HashingEncoder()
+    )  # saved, not placed
     first_joined, release = threading.Event(), threading.Event()
-    real_join = assignment.join_story
+    real_join = placement.join_story
 
     def join_then_pause(article, story, *args, **kwargs):
         joined = real_join(article, story, *args, **kwargs)
@@ -157,13 +159,13 @@ def test_the_first_two_articles_of_an_event_placed_at_once_start_one_story(monke
             release.wait(30)
         return joined
 
-    monkeypatch.setattr(assignment, "join_story", join_then_pause)
+    monkeypatch.setattr(placement, "join_story", join_then_pause)
     errors = []
 
     def place(article):
         try:
             with transaction.atomic():
-                assignment.place_article(article, encoder=encoder)
+                placement.place_article(article)
         except Exception as exc:  # noqa: BLE001 - reported by the assertion below
             errors.append(exc)
         finally:
@@ -179,7 +181,7 @@ def test_the_first_two_articles_of_an_event_placed_at_once_start_one_story(monke
     release.set()
     placing_first.join(30)
     placing_second.join(30)
-    assignment.reset_index()
+    reset_index()
     assert not errors, errors
     assert waited
     first.refresh_from_db()
@@ -192,23 +194,24 @@ def test_the_first_two_articles_of_an_event_placed_at_once_start_one_story(monke
 @pytest.mark.django_db(transaction=True)
 def test_a_bulk_import_takes_the_story_start_lock_before_any_story_row(monkeypatch):
     """Taken only once an article starts a story, the lock could close a cycle with another import."""
-    from compare.services import placement as assignment
-    from compare.services.ingest import ingest_batch
+    from compare.services import ingest
+    from compare.services.placement import STORY_START_LOCK
+    from compare.services.story_index import reset_index
 
     placing, release = threading.Event(), threading.Event()
-    real_place = assignment.place_article
+    real_place = ingest.place_article
 
     def pause_before_placing(article, **kwargs):
         placing.set()
         release.wait(30)
         return real_place(article, **kwargs)
 
-    monkeypatch.setattr(assignment, "place_article", pause_before_placing)
+    monkeypatch.setattr(ingest, "place_article", pause_before_placing)
     errors = []
 
     def run_import():
         try:
-            ingest_batch([ArticleInput(text=A, outlet="One")], encoder=HashingEncoder())
+            ingest.ingest_batch([ArticleInput(text=A, outlet="One")], encoder=HashingEncoder())
         except Exception as exc:  # noqa: BLE001 - reported by the assertion below
             errors.append(exc)
         finally:
@@ -219,12 +222,12 @@ def test_a_bulk_import_takes_the_story_start_lock_before_any_story_row(monkeypat
     try:
         assert placing.wait(30)
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [assignment.STORY_START_LOCK])
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [STORY_START_LOCK])
             free = cursor.fetchone()[0]
     finally:
         release.set()
         importing.join(30)
-        assignment.reset_index()
+        reset_index()
     assert not errors, errors
     assert not free  # the import held it before placing its first article
     assert Story.objects.count() == 1  # and the import went on once the lock was free

@@ -8,8 +8,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from compare.models import Story
-from compare.services.ingest import ArticleInput, find_duplicate, ingest
+from compare.services.ingest import ArticleInput, find_duplicate
 from compare.services.sources import parse_published
+from compare.services.tasks import submit_article
 
 SEEDS_DIR = settings.BASE_DIR / "seeds"
 
@@ -41,7 +42,7 @@ class Command(BaseCommand):
         loaded = 0
         for data, found in zip(inputs, existing):
             if found is None:
-                ingest(data, story=story)
+                submit_article(data, story=story)
                 loaded += 1
         self.stdout.write(
             f"Seed story {story.pk} '{story.title}': {loaded} loaded, {len(inputs) - loaded} already there"

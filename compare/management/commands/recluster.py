@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.dateparse import parse_date
 
 from compare.models import Article, Story
-from compare.services import placement as assignment
+from compare.services import placement, stories, story_profiles
 
 
 class Command(BaseCommand):
@@ -34,7 +34,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, since: str | None, dry_run: bool, rebuild_profiles: bool = False, **options):
         if rebuild_profiles:
-            changed = assignment.rebuild_profiles(dry_run=dry_run)
+            changed = story_profiles.rebuild_profiles(dry_run=dry_run)
             done = "would be rebuilt" if dry_run else "now rebuilt"
             self.stdout.write(f"{changed} stor{'ies' if changed != 1 else 'y'} had a stale profile, {done}")
         articles = Article.objects.filter(status=Article.Status.DONE, placed_by_editor=False).select_related(
@@ -49,7 +49,7 @@ class Command(BaseCommand):
             )
         moved = 0
         for article in articles.order_by("published", "id"):
-            decision = assignment.suggest(article)
+            decision = placement.suggest(article)
             current = article.story_id
             alone = (
                 current is not None
@@ -66,6 +66,6 @@ class Command(BaseCommand):
             if not dry_run:
                 if target is None:
                     target = Story.objects.create(title=(article.title or "Untitled story")[:500])
-                assignment.move_article(article, target, by_editor=False)
+                stories.move_article(article, target, by_editor=False)
         verb = "would move" if dry_run else "moved"
         self.stdout.write(f"{moved} article{'s' if moved != 1 else ''} {verb}")

@@ -145,14 +145,6 @@ class StoryIndex:
         self._centroids[row] = 0.0
         self._free.append(row)
 
-    def drop_older_than(self, cutoff: datetime) -> list[int]:
-        """Drop stories whose last article is older than ``cutoff``; returns their keys."""
-        stale = self._live & (self._last < epoch_seconds(cutoff))
-        keys = [int(k) for k in self._row_keys[stale]]
-        for key in keys:
-            self.drop(key)
-        return keys
-
     def idf(self, entity: str) -> float:
         """Rarity weight over the active articles, smoothed so it is positive from the first one."""
         return math.log((self._articles + 2) / (self._document_frequency.get(entity, 0) + 1))
