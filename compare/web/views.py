@@ -15,8 +15,7 @@ from django.views.decorators.http import require_GET
 
 from compare.models import Article, Link, Outlet, Sentence, Story
 from compare.nlp.diff import conflicts, word_diff
-from compare.services import screens
-from compare.services.exports import registry as exports
+from compare.services import exports, screens
 
 
 def reader_required(view):
@@ -113,6 +112,7 @@ def story_detail(request: HttpRequest, story_id: int) -> HttpResponse:
         matrix=rows,
         coverage=screens.coverage(outlets, rows),
         sort=request.GET.get("sort", ""),
+        export_buttons=exports.buttons(),
         other_stories=Story.objects.exclude(pk=story.pk).order_by("-updated_at").only("id", "title")[:100]
         if request.user.is_authenticated
         else [],

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from compare.models import Story
-from compare.services.exports.registry import FORMATS, ExportUnavailable, export_story
+from compare.services.exports import FORMATS, ExportUnavailable, export_story
 
 
 class Command(BaseCommand):

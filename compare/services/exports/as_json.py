@@ -1,16 +1,14 @@
-"""Story service: which story an article belongs to, and the story as data.
-
-Joins the ORM with the pure alignment and clustering code; views, commands and
-the export all go through here.
-"""
+"""The JSON export: the story as data, in the ``story-comparison/1`` schema."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.db.models import Prefetch
 
 from compare.models import Fact, Link, Removal, Sentence, Story
+from compare.services.exports.base import Button, Exporter
 
 SCHEMA = "story-comparison/1"
 
@@ -94,3 +92,10 @@ def story_comparison(story: Story) -> dict[str, Any]:
             for link in links
         ],
     }
+
+
+def _render(story: Story, left_id: int | None, right_id: int | None) -> bytes:
+    return json.dumps(story_comparison(story), ensure_ascii=False, indent=2).encode("utf-8")
+
+
+EXPORTER = Exporter("json", "application/json", _render, (Button("JSON"),))
