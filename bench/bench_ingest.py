@@ -57,6 +57,7 @@ class TimedEncoder:
     def __init__(self, inner):
         self.inner = inner
         self.dim = inner.dim
+        self.model_id = inner.model_id
         self.seconds = 0.0
         self.calls = 0
         self.texts = 0

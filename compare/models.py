@@ -94,6 +94,8 @@ class Sentence(models.Model):
     text_hash = models.CharField(max_length=40, db_index=True)
     # float32 little-endian, unit length; see vector().
     embedding = models.BinaryField(null=True, blank=True, editable=False)
+    # The model the vector came from (``Encoder.model_id``): vectors of two models never meet.
+    embedding_model = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
     # Every sentence of an aligned article belongs to exactly one fact of its story.
     fact = models.ForeignKey(
         "Fact", null=True, blank=True, on_delete=models.SET_NULL, related_name="sentences"

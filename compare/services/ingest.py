@@ -34,7 +34,7 @@ from compare.services.alignment import deferred_alignment
 from compare.services.encoder import get_encoder
 from compare.services.placement import hold_story_start_lock, place_article
 from compare.services.story_index import reset_index
-from compare.services.vectors import as_matrix, embed_texts
+from compare.services.vectors import ModelMismatch, as_matrix, check_model, embed_texts
 
 logger = logging.getLogger(__name__)
 
@@ -180,11 +180,13 @@ class Prepared:
     article: Article
     processed: ProcessedArticle
     blobs: list[bytes]
+    model_id: str
     profile: ArticleProfile = field(repr=False)
 
 
 def prepare(article: Article, encoder: Encoder) -> Prepared:
     """Clean, split and embed (no database writes: the slow part runs outside any transaction)."""
+    check_model(encoder)
     overrides = list(article.overrides.values_list("action", "text"))
     processed = process_text(
         article.raw_text,
@@ -202,7 +204,7 @@ def prepare(article: Article, encoder: Encoder) -> Prepared:
     title = article.title or processed.title[:500] or texts[0]
     title_row = as_matrix(embed_texts([title], encoder))
     profile = build_profile(title, texts, np.vstack([title_row, as_matrix(blobs)]), article.published)
-    return Prepared(article, processed, blobs, profile)
+    return Prepared(article, processed, blobs, encoder.model_id, profile)
 
 
 def _save(prepared: Prepared) -> None:
@@ -221,6 +223,7 @@ def _save(prepared: Prepared) -> None:
             kind=s.kind,
             text_hash=text_hash(s.text),
             embedding=blob,
+            embedding_model=prepared.model_id,
         )
         for s, blob in zip(processed.sentences, prepared.blobs)
     )
@@ -239,7 +242,9 @@ def _save(prepared: Prepared) -> None:
 def _fail(article: Article, exc: Exception) -> Article:
     logger.error("processing article %s failed", article.pk, exc_info=exc)
     message = (
-        str(exc) if isinstance(exc, IngestError) else f"Processing failed: {exc.__class__.__name__}: {exc}"
+        str(exc)
+        if isinstance(exc, IngestError | ModelMismatch)
+        else f"Processing failed: {exc.__class__.__name__}: {exc}"
     )
     Article.objects.filter(pk=article.pk).update(status=Article.Status.FAILED, error=message[:2000])
     article.refresh_from_db()

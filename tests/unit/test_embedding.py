@@ -16,6 +16,7 @@ from compare.nlp.embedding.encoders import (
 
 class CountingEncoder:
     dim = 4
+    model_id = "counting-4"
 
     def __init__(self):
         self.seen: list[str] = []

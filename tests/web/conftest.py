@@ -7,6 +7,7 @@ import random
 import pytest
 
 from compare.services.ingest import ArticleInput
+from compare.services.vectors import forget_checks
 
 ARTICLE_TEXT = """Storm closes harbour in Valletta
 
@@ -17,6 +18,14 @@ Share this article
 
 Forecasters expect the wind to drop by the weekend. Fishermen moved their boats inland.
 """
+
+
+@pytest.fixture(autouse=True)
+def fresh_model_check():
+    """Each test's database is new: the once-per-process model check must look at it again."""
+    forget_checks()
+    yield
+    forget_checks()
 
 
 @pytest.fixture

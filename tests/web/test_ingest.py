@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from io import StringIO
+
 import numpy as np
 import pytest
+from django.core.management import call_command
 
 from compare.models import Article, Outlet, Sentence
 from compare.nlp.embedding.encoders import CachingEncoder, HashingEncoder
@@ -14,7 +17,7 @@ from compare.services.ingest import (
     ingest,
     store_article,
 )
-from compare.services.vectors import embed_texts
+from compare.services.vectors import embed_texts, forget_checks
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +106,36 @@ def test_outlets_are_shared_by_name(article_input):
     ingest(ArticleInput(text="Another storm hit Malta today. Ferries stopped.", outlet="Times of Malta"))
     assert Outlet.objects.count() == 1
     assert Sentence.objects.values("article").distinct().count() == 2
+
+
+def test_stored_vectors_are_reused_only_for_the_same_model(article_input):
+    ingest(article_input)
+    texts = list(Sentence.objects.values_list("text", flat=True)[:2])
+    other = CachingEncoder(HashingEncoder(dim=384))
+    other.model_id = "another-model"
+    embed_texts(texts, other)
+    assert other.misses == 2  # the stored vectors are of another model: encoded afresh
+
+
+def test_an_article_is_refused_while_the_stored_vectors_come_from_another_model(article_input):
+    first = ingest(article_input).article
+    Sentence.objects.filter(article=first).update(embedding_model="an-older-model")
+    forget_checks()
+    article = ingest(ArticleInput(text="Rain fell on Valletta. Ferries stopped running.", outlet="X")).article
+    assert article.status == Article.Status.FAILED
+    assert "an-older-model" in article.error and "reembed" in article.error
+    assert not article.sentences.exists()
+
+
+def test_reembed_re_encodes_every_sentence_with_the_current_model_and_ingest_works_again(article_input):
+    first = ingest(article_input).article
+    Sentence.objects.filter(article=first).update(embedding_model="an-older-model", embedding=b"\0" * 1536)
+    forget_checks()
+    call_command("reembed", stdout=StringIO())
+    current = HashingEncoder().model_id
+    assert set(Sentence.objects.values_list("embedding_model", flat=True)) == {current}
+    expected = HashingEncoder().encode([s.text for s in first.sentences.order_by("index")])
+    stored = np.stack([s.vector() for s in first.sentences.order_by("index")])
+    assert np.allclose(stored, expected)
+    article = ingest(ArticleInput(text="Rain fell on Valletta. Ferries stopped running.", outlet="X")).article
+    assert article.status == Article.Status.DONE

