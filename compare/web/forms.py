@@ -9,9 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from compare.models import Story
-from compare.nlp.text.decoding import HTML_EXTENSIONS, DecodeError, decode_bytes
-from compare.nlp.text.html import html_to_text
-from compare.services.fetching import FetchError, fetch_page
+from compare.services import sources
 from compare.services.ingest import ArticleInput
 
 UPLOAD_EXTENSIONS = (".txt", ".md", ".html", ".htm")
@@ -95,40 +93,21 @@ class UploadForm(forms.Form):
         fields = {
             "title": data.get("title") or "",
             "outlet": data["outlet"],
-            "url": data.get("url") or "",
             "published": _aware(data.get("published")),
         }
         if data.get("file") is not None:
-            upload = data["file"]
             try:
-                text = decode_bytes(upload.read()).text
-            except DecodeError as exc:
-                raise forms.ValidationError({"file": str(exc)}) from None
-            if upload.name.lower().endswith(HTML_EXTENSIONS):
-                return ArticleInput(
-                    text=_extracted(text, "file"), html=text, source_name=upload.name, **fields
+                return sources.from_upload(
+                    data["file"].name, data["file"].read(), url=data.get("url") or "", **fields
                 )
-            return ArticleInput(text=text, source_name=upload.name, **fields)
+            except sources.SourceError as exc:
+                raise forms.ValidationError({"file": str(exc)}) from None
         if data.get("fetch_url"):
             try:
-                page = fetch_page(
-                    data["url"],
-                    allow_private=settings.ALLOW_PRIVATE_URLS,
-                    max_bytes=settings.MAX_UPLOAD_BYTES,
-                    timeout=settings.FETCH_TIMEOUT_SECONDS,
-                )
-                html = decode_bytes(page.data).text
-            except (FetchError, DecodeError) as exc:
+                return sources.from_url(data["url"], **fields)
+            except sources.SourceError as exc:
                 raise forms.ValidationError({"url": str(exc)}) from None
-            return ArticleInput(text=_extracted(html, "url"), html=html, source_name=page.url, **fields)
-        return ArticleInput(text=data["text"], source_name="pasted text", **fields)
-
-
-def _extracted(html: str, field: str) -> str:
-    text = html_to_text(html)
-    if not text.strip():
-        raise forms.ValidationError({field: "No article text could be found in this page."})
-    return text
+        return ArticleInput(text=data["text"], source_name="pasted text", url=data.get("url") or "", **fields)
 
 
 def _aware(moment):
