@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from compare.nlp.align.engine import AlignmentParams
+from compare.nlp.align.engine import AlignmentParams, Head
 from compare.research.alignment_fit import DiskCachedEncoder
 from compare.research.evaluation import evaluate_alignment, evaluate_pairs, read_jsonl
 
@@ -111,9 +112,13 @@ def test_disk_cache_encodes_each_text_once_across_runs(tmp_path):
 
 
 def test_evaluate_alignment_runs_the_app_path_unless_event_level_is_asked(cosine_at_half):
+    # The event head links down to cosine 0.1, the app's fact level only at 0.5:
+    # a-vote and b-vote (cosine 0.2) are linked at the event level alone.
+    params = replace(cosine_at_half, alignment=Head.on_cosine(0.1))
     records = [_record([[0, 0], [1, 1]])]
-    facts = evaluate_alignment(records, TableEncoder(VECTORS), cosine_at_half)
-    events = evaluate_alignment(records, TableEncoder(VECTORS), cosine_at_half, level="event")
-    assert (facts["level"], events["level"]) == ("fact", "event")
+    facts = evaluate_alignment(records, TableEncoder(VECTORS), params)
+    events = evaluate_alignment(records, TableEncoder(VECTORS), params, level="event")
+    assert (facts["level"], facts["link_true_positives"], facts["link_recall"]) == ("fact", 1, 0.5)
+    assert (events["level"], events["link_true_positives"], events["link_recall"]) == ("event", 2, 1.0)
     with pytest.raises(ValueError):
-        evaluate_alignment(records, TableEncoder(VECTORS), cosine_at_half, level="story")
+        evaluate_alignment(records, TableEncoder(VECTORS), params, level="story")
