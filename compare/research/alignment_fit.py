@@ -38,12 +38,13 @@ from compare.nlp.align.engine import (
     PARAMS_PATH,
     AlignmentParams,
     Head,
-    alignment_features,
+    align_pair,
     cosine_matrix,
-    event_candidate_floor,
+    load_params,
 )
-from compare.nlp.align.features import ALIGNMENT_NAMES, PAIR_NAMES, pair_feature_matrix
+from compare.nlp.align.features import PAIR_NAMES
 from compare.nlp.embedding.encoders import Encoder, text_hash
+from compare.research.baselines import plain_cosine_params
 from compare.research.evaluation import (
     article_vectors,
     encode_unique,
@@ -52,6 +53,8 @@ from compare.research.evaluation import (
     read_jsonl,
     record_articles,
 )
+from compare.research.event_alignment import event_candidate_floor
+from compare.research.features import ALIGNMENT_NAMES, alignment_features, pair_feature_matrix
 from compare.research.metrics import PRF, prf
 
 CACHE_DIR = Path("/tmp/eval-cache/align")
@@ -415,8 +418,6 @@ def links_lost_to_floor(data: EvalData, params: AlignmentParams, stem: str = "ec
     The floor only saves time (every candidate costs a row of lexical
     features); this shows it costs (almost) no links.
     """
-    from compare.nlp.align.engine import align_pair
-
     records, encoder = data.records(stem), data.encoder(stem)
     vectors = article_vectors(records, encoder)
     unfloored = replace(params, candidate_floor=-1.0)
@@ -450,7 +451,7 @@ def calibrate(data: EvalData, floor: float = 0.4, rank: int = 8) -> AlignmentPar
     baseline = plain_cosine_thresholds(data)
     dev = dev_scores(data, params)
     baseline_dev = dev_scores(
-        data, AlignmentParams.plain_cosine(baseline["pair"], baseline["link_for_link_plus_unique_f1"])
+        data, plain_cosine_params(baseline["pair"], baseline["link_for_link_plus_unique_f1"])
     )
     provenance = {
         "fitted_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
@@ -569,8 +570,6 @@ def report(data: EvalData, params_path: str | Path) -> dict[str, Any]:
     separately labelled, at the event level (``align_events``); the model's
     event level is also shown at the ECB+ threshold that maximises link F1.
     """
-    from compare.nlp.align.engine import load_params
-
     params = load_params(params_path)
     notes = params.provenance
     thresholds = notes["plain_cosine"]["thresholds"]
@@ -580,12 +579,8 @@ def report(data: EvalData, params_path: str | Path) -> dict[str, Any]:
         "model_event_level_at_link_f1_threshold": replace(
             params, alignment=replace(params.alignment, threshold=link_optimal)
         ),
-        "plain_cosine": AlignmentParams.plain_cosine(
-            thresholds["pair"], thresholds["link_for_link_plus_unique_f1"]
-        ),
-        "plain_cosine_at_link_f1_threshold": AlignmentParams.plain_cosine(
-            thresholds["pair"], thresholds["link"]
-        ),
+        "plain_cosine": plain_cosine_params(thresholds["pair"], thresholds["link_for_link_plus_unique_f1"]),
+        "plain_cosine_at_link_f1_threshold": plain_cosine_params(thresholds["pair"], thresholds["link"]),
     }
     return {name: {"dev": dev_scores(data, p), "test": test_scores(data, p)} for name, p in variants.items()}
 
