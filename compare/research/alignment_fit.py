@@ -43,14 +43,14 @@ from compare.nlp.align.engine import (
     load_params,
 )
 from compare.nlp.align.features import PAIR_NAMES
-from compare.nlp.embedding.encoders import Encoder, text_hash
+from compare.nlp.embedding.encoders import Encoder
 from compare.research.baselines import plain_cosine_params
+from compare.research.datasets import DiskCachedEncoder, read_jsonl
 from compare.research.evaluation import (
     article_vectors,
     encode_unique,
     evaluate_alignment,
     evaluate_pairs,
-    read_jsonl,
     record_articles,
 )
 from compare.research.event_alignment import event_candidate_floor
@@ -64,54 +64,6 @@ ALIGNMENT_C_GRID = (0.03, 0.1, 0.3, 1.0)
 RIDGE_ALPHA_GRID = (1.0, 10.0, 30.0, 100.0, 300.0)
 
 
-class DiskCachedEncoder:
-    """An encoder that keeps every vector it computes in one ``.npy`` file per name.
-
-    Calibration re-reads the same evaluation files many times; on a shared
-    two-core machine each file must be encoded once, ever. Rows are keyed by
-    the text's hash, so a file edited upstream only re-encodes what changed.
-    """
-
-    def __init__(self, inner: Encoder, cache_dir: str | Path, name: str):
-        self.inner = inner
-        self.dim = inner.dim
-        self.vectors_path = Path(cache_dir) / f"{name}.npy"
-        self.keys_path = Path(cache_dir) / f"{name}.keys.json"
-        self._rows: dict[str, int] | None = None
-        self._vectors = np.zeros((0, self.dim), dtype=np.float32)
-
-    def _load(self) -> dict[str, int]:
-        if self._rows is None:
-            self._rows = {}
-            if self.vectors_path.exists() and self.keys_path.exists():
-                keys = json.loads(self.keys_path.read_text())
-                vectors = np.load(self.vectors_path)
-                if len(keys) == len(vectors):
-                    self._rows = {key: row for row, key in enumerate(keys)}
-                    self._vectors = vectors.astype(np.float32, copy=False)
-        return self._rows
-
-    def _save(self) -> None:
-        self.vectors_path.parent.mkdir(parents=True, exist_ok=True)
-        keys = sorted(self._rows, key=self._rows.__getitem__)
-        np.save(self.vectors_path, self._vectors)
-        self.keys_path.write_text(json.dumps(keys))
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        rows = self._load()
-        keys = [text_hash(text) for text in texts]
-        missing = {key: text for key, text in zip(keys, texts, strict=True) if key not in rows}
-        if missing:
-            fresh = np.asarray(self.inner.encode(list(missing.values())), dtype=np.float32)
-            start = len(self._vectors)
-            self._vectors = np.concatenate([self._vectors, fresh.reshape(-1, self.dim)])
-            rows.update({key: start + offset for offset, key in enumerate(missing)})
-            self._save()
-        if not keys:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return self._vectors[[rows[key] for key in keys]]
-
-
 class EvalData:
     """The evaluation folder: records and cached encoders, one per file."""
 
@@ -121,10 +73,10 @@ class EvalData:
         self.cache_dir = Path(cache_dir)
 
     def records(self, stem: str) -> list[dict]:
-        return list(read_jsonl(self.data_dir / f"{stem}.jsonl"))
+        return read_jsonl(self.data_dir / f"{stem}.jsonl")
 
     def encoder(self, stem: str) -> DiskCachedEncoder:
-        return DiskCachedEncoder(self.inner, self.cache_dir, stem)
+        return DiskCachedEncoder(self.inner, self.cache_dir / f"{stem}.npz")
 
     def describe(self, stem: str) -> dict[str, Any]:
         path = self.data_dir / f"{stem}.jsonl"
@@ -508,33 +460,32 @@ TRAINING_FILES = (
 def dev_scores(data: EvalData, params: AlignmentParams) -> dict[str, Any]:
     """Scores through the same code path the app uses, on the dev files (MRPC: train, resubstitution)."""
     sts = evaluate_pairs(data.records("stsb-news-dev"), data.encoder("stsb-news-dev"), params)
-    records, encoder = data.records("ecbplus-alignment-dev"), data.encoder("ecbplus-alignment-dev")
-    ecb = evaluate_alignment(records, encoder, params)
-    ecb_event = evaluate_alignment(records, encoder, params, level="event")
-    return {
-        "stsb_news_dev_spearman": round(sts["spearman"], 4),
-        "ecbplus_alignment_dev": {key: _round(value) for key, value in ecb.items()},
-        "ecbplus_alignment_dev_event_level": {key: _round(value) for key, value in ecb_event.items()},
-    }
+    return {"stsb_news_dev_spearman": round(sts["spearman"], 4), **_alignment_scores(data, "dev", params)}
 
 
 def test_scores(data: EvalData, params: AlignmentParams) -> dict[str, Any]:
     """Reporting only: the numbers on the test files. Never feed these back into fitting."""
     mrpc = evaluate_pairs(data.records("mrpc-test"), data.encoder("mrpc-test"), params)
     sts = evaluate_pairs(data.records("stsb-news-test"), data.encoder("stsb-news-test"), params)
-    records, encoder = data.records("ecbplus-alignment-test"), data.encoder("ecbplus-alignment-test")
-    ecb = evaluate_alignment(records, encoder, params)
-    ecb_event = evaluate_alignment(records, encoder, params, level="event")
     return {
-        "mrpc_test": {key: _round(value) for key, value in mrpc.items()},
+        "mrpc_test": _rounded(mrpc),
         "stsb_news_test_spearman": round(sts["spearman"], 4),
-        "ecbplus_alignment_test": {key: _round(value) for key, value in ecb.items()},
-        "ecbplus_alignment_test_event_level": {key: _round(value) for key, value in ecb_event.items()},
+        **_alignment_scores(data, "test", params),
     }
 
 
-def _round(value: Any) -> Any:
-    return round(value, 4) if isinstance(value, float) else value
+def _alignment_scores(data: EvalData, split: str, params: AlignmentParams) -> dict[str, Any]:
+    """ECB+ alignment scores of one split at the fact level (the app's) and the event level."""
+    records, encoder = data.records(f"ecbplus-alignment-{split}"), data.encoder(f"ecbplus-alignment-{split}")
+    key = f"ecbplus_alignment_{split}"
+    return {
+        key: _rounded(evaluate_alignment(records, encoder, params)),
+        f"{key}_event_level": _rounded(evaluate_alignment(records, encoder, params, level="event")),
+    }
+
+
+def _rounded(scores: dict[str, Any]) -> dict[str, Any]:
+    return {key: round(value, 4) if isinstance(value, float) else value for key, value in scores.items()}
 
 
 def write_params(params: AlignmentParams, path: str | Path = PARAMS_PATH) -> Path:

@@ -1,6 +1,6 @@
 """Scores of the alignment engine on the evaluation files' JSON Lines records.
 
-Pure functions over already-parsed records (``read_jsonl`` does the parsing):
+Pure functions over already-parsed records (``datasets.read_jsonl`` reads them):
 ``evaluate_pairs`` for the pair files (MRPC labels, STS-B scores) and
 ``evaluate_alignment`` for the ECB+ article-pair file, following the rules of
 the eval-data README: given sentences as they are, only links between scored
@@ -10,10 +10,8 @@ Every text is encoded in one batch call, so a caching encoder sees each once.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -31,14 +29,6 @@ from compare.nlp.embedding.encoders import Encoder
 from compare.research.event_alignment import align_events
 from compare.research.features import pair_feature_matrix
 from compare.research.metrics import binary_scores, prf, spearman
-
-
-def read_jsonl(path: str | Path) -> Iterator[dict[str, Any]]:
-    """The records of a JSON Lines file, skipping blank lines."""
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield json.loads(line)
 
 
 def encode_unique(texts: Iterable[str], encoder: Encoder) -> dict[str, np.ndarray]:

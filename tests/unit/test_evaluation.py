@@ -10,9 +10,9 @@ import pytest
 
 from compare.nlp.align.engine import AlignmentParams, ArticleSentences, align_pair, load_params
 from compare.nlp.embedding.encoders import HashingEncoder
-from compare.research.alignment_fit import DiskCachedEncoder
 from compare.research.baselines import cosine_head, plain_cosine_params
-from compare.research.evaluation import evaluate_alignment, evaluate_pairs, pair_scores, read_jsonl
+from compare.research.datasets import DiskCachedEncoder, read_jsonl
+from compare.research.evaluation import evaluate_alignment, evaluate_pairs, pair_scores
 from compare.research.event_alignment import align_events
 
 
@@ -108,8 +108,8 @@ def test_read_jsonl_skips_blank_lines(tmp_path):
 
 def test_disk_cache_encodes_each_text_once_across_runs(tmp_path):
     inner = TableEncoder({"a": [1, 0], "b": [0, 1], "c": [1, 1]})
-    first = DiskCachedEncoder(inner, tmp_path, "file").encode(["a", "b", "a"])
-    again = DiskCachedEncoder(inner, tmp_path, "file").encode(["b", "c"])
+    first = DiskCachedEncoder(inner, tmp_path / "file.npz").encode(["a", "b", "a"])
+    again = DiskCachedEncoder(inner, tmp_path / "file.npz").encode(["b", "c"])
     assert inner.calls == [["a", "b"], ["c"]]
     assert np.allclose(again[0], first[1])
 
