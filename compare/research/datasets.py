@@ -1,14 +1,18 @@
-"""Reading the evaluation files, and encoding their texts once, ever.
+"""Reading the evaluation files, encoding their texts once, ever, and naming what a fit read.
 
 ``read_jsonl`` reads every JSON Lines file the evaluation and fitting code
 use; ``DiskCachedEncoder`` keeps the vectors it computes on disk, so a file
-re-read by many fitting runs on a shared two-core machine is encoded once.
+re-read by many fitting runs on a shared two-core machine is encoded once;
+``sha256_of`` and ``module_command`` are what a params file's provenance
+records of its data and of the command that fitted it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import shlex
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -44,6 +48,11 @@ def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
 def sha256_of(path: str | Path) -> str:
     """The file's sha256, hex: how a params file names the data it was fitted on."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def module_command(module: str, argv: Sequence[str] | None = None) -> str:
+    """The command line that ran ``python -m module`` (``argv``: its arguments; the process's by default)."""
+    return shlex.join(["python", "-m", module, *(sys.argv[1:] if argv is None else argv)])
 
 
 class DiskCachedEncoder:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -10,6 +11,7 @@ import pytest
 
 from compare.nlp.align.engine import AlignmentParams, ArticleSentences, align_pair, load_params
 from compare.nlp.embedding.encoders import HashingEncoder
+from compare.nlp.stories.params import load_params as load_clustering_params
 from compare.research.baselines import cosine_head, plain_cosine_params
 from compare.research.datasets import DiskCachedEncoder, read_jsonl
 from compare.research.evaluation import evaluate_alignment, evaluate_pairs, pair_scores
@@ -158,3 +160,25 @@ def test_a_paraphrase_is_more_probable_than_an_unrelated_pair():
         load_params().pair, [texts[0], texts[0]], [texts[1], texts[2]], vectors[[0, 0]], vectors[[1, 2]]
     )
     assert paraphrase > 0.5 > unrelated
+
+
+MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def test_the_shipped_params_files_name_the_model_they_were_fitted_with():
+    assert load_params().model_id == MODEL_ID
+    assert load_clustering_params().model_id == MODEL_ID
+
+
+def test_a_params_file_naming_no_model_was_fitted_with_the_packaged_one(tmp_path):
+    alignment = load_params().to_dict()
+    assert alignment.pop("model_id") == MODEL_ID
+    assert AlignmentParams.from_dict(alignment).model_id == MODEL_ID
+    flat = tmp_path / "clustering.json"
+    flat.write_text(json.dumps({"threshold": 1.0}), encoding="utf-8")
+    assert load_clustering_params(flat).model_id == MODEL_ID
+
+
+def test_a_params_file_keeps_the_model_it_names():
+    named = {**load_params().to_dict(), "model_id": "some/other-model"}
+    assert AlignmentParams.from_dict(named).model_id == "some/other-model"

