@@ -283,6 +283,11 @@ def test_shipped_params_were_fitted_without_the_test_files():
     assert provenance["dev_scores"]["ecbplus_alignment_dev"]["n_pairs"] > 0
 
 
+def _headed(key: int, texts: list[str], encoder) -> ArticleSentences:
+    """An article of a headline and body sentences, embedded by ``encoder``."""
+    return ArticleSentences(key, texts, encoder.encode(texts), ["headline"] + ["body"] * (len(texts) - 1))
+
+
 @pytest.fixture(scope="module")
 def real_story(real_encoder) -> dict[str, ArticleSentences]:
     """One English report and a translated one (kinds given), embedded once for the slow tests."""
@@ -298,12 +303,7 @@ def real_story(real_encoder) -> dict[str, ArticleSentences]:
         'The minister warned: "Any attack against our citizens will be answered forcefully."',
         "Dozens of rockets were launched from Lebanon towards the north of Israel on Tuesday.",
     ]
-    kinds_en = ["headline", "body", "body", "body"]
-    kinds_tr = ["headline", "body", "body", "body"]
-    return {
-        "english": ArticleSentences(1, english, real_encoder.encode(english), kinds_en),
-        "translated": ArticleSentences(2, translated, real_encoder.encode(translated), kinds_tr),
-    }
+    return {"english": _headed(1, english, real_encoder), "translated": _headed(2, translated, real_encoder)}
 
 
 @pytest.mark.slow
@@ -346,12 +346,7 @@ def ferry_story(real_encoder) -> dict[str, ArticleSentences]:
         "The government has announced an inquiry into the company that operated the vessel.",
         "Tourism to the islands of the lake has grown sharply over the past decade.",
     ]
-    kinds_wire = ["headline"] + ["body"] * (len(wire) - 1)
-    kinds_local = ["headline"] + ["body"] * (len(local) - 1)
-    return {
-        "wire": ArticleSentences(1, wire, real_encoder.encode(wire), kinds_wire),
-        "local": ArticleSentences(2, local, real_encoder.encode(local), kinds_local),
-    }
+    return {"wire": _headed(1, wire, real_encoder), "local": _headed(2, local, real_encoder)}
 
 
 @pytest.mark.slow
