@@ -25,7 +25,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import StandardScaler
 
+from compare.nlp.embedding.encoders import SentenceTransformerEncoder
 from compare.research.alignment_fit import CACHE_DIR, AlignmentSet, EvalData, alignment_set
 
 
@@ -52,10 +56,6 @@ def ceiling(data: EvalData) -> dict[str, Any]:
     Returns:
         One entry per model, each with its best-threshold link P/R/F1 and unique F1 on dev.
     """
-    from sklearn.ensemble import HistGradientBoostingClassifier
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
-
     train = alignment_set(data.records("ecbplus-alignment-train"), data.encoder("ecbplus-alignment-train"))
     dev = alignment_set(data.records("ecbplus-alignment-dev"), data.encoder("ecbplus-alignment-dev"))
     scaler = StandardScaler().fit(train.features)
@@ -80,8 +80,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("data_dir", nargs="?", default="../shared/eval-data")
     parser.add_argument("--cache-dir", default=str(CACHE_DIR))
     args = parser.parse_args(argv)
-    from compare.nlp.embedding.encoders import SentenceTransformerEncoder
-
     data = EvalData(args.data_dir, SentenceTransformerEncoder(), args.cache_dir)
     print(json.dumps(ceiling(data), indent=1))
 

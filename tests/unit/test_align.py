@@ -19,18 +19,15 @@ from hypothesis import strategies as st
 from compare.nlp.align.engine import (
     AlignmentParams,
     ArticleSentences,
-    Head,
     Link,
     PairEvidence,
     SentenceRef,
-    align_events,
     align_pair,
     decide_links,
     group_facts,
     load_params,
-    pair_probability,
 )
-from compare.nlp.embedding.encoders import HashingEncoder
+from compare.research.baselines import cosine_head, plain_cosine_params
 
 
 def _article(key: int, vectors: list[list[float]], kinds: list[str] | None = None) -> ArticleSentences:
@@ -41,7 +38,7 @@ def _article(key: int, vectors: list[list[float]], kinds: list[str] | None = Non
 @pytest.fixture
 def cosine_params() -> AlignmentParams:
     """Link at cosine >= 0.7; "same" needs cosine >= 0.9."""
-    return AlignmentParams.plain_cosine(pair_threshold=0.9, link_threshold=0.7)
+    return plain_cosine_params(pair_threshold=0.9, link_threshold=0.7)
 
 
 def _pairs(links: list[Link]) -> set[tuple[int, int]]:
@@ -67,7 +64,7 @@ def test_a_near_duplicate_is_same_and_a_looser_match_is_partial(cosine_params):
 def test_a_sentence_covering_two_different_facts_links_to_both_as_partial(cosine_params):
     summary = _article(1, [[0.7, 0.7, 0]])
     detailed = _article(2, [[1, 0, 0], [0, 1, 0]])
-    links = align_pair(summary, detailed, replace(cosine_params, pair=Head.on_cosine(0.6)))
+    links = align_pair(summary, detailed, replace(cosine_params, pair=cosine_head(0.6)))
     assert _pairs(links) == {(0, 0), (0, 1)}
     assert {link.kind for link in links} == {"partial"}
 
@@ -195,7 +192,7 @@ def test_decide_links_keeps_one_same_and_at_most_two_weak_partials_per_sentence(
 def test_pairs_below_the_cosine_floor_are_never_scored(cosine_params):
     a = _article(1, [[1, 0]])
     b = _article(2, [[0.8, 0.6]])
-    lenient = replace(cosine_params, alignment=Head.on_cosine(0.0))
+    lenient = replace(cosine_params, alignment=cosine_head(0.0))
     assert _pairs(align_pair(a, b, lenient)) == {(0, 0)}
     assert align_pair(a, b, replace(lenient, candidate_floor=0.9)) == []
 
@@ -203,17 +200,6 @@ def test_pairs_below_the_cosine_floor_are_never_scored(cosine_params):
 def test_an_empty_article_has_no_links(cosine_params):
     empty = ArticleSentences(1, [], np.zeros((0, 3), dtype=np.float32))
     assert align_pair(empty, _article(2, [[1, 0, 0]]), cosine_params) == []
-    assert align_events(empty, _article(2, [[1, 0, 0]]), cosine_params) == []
-
-
-def test_event_level_links_are_a_broader_set_keeping_the_fact_level_kinds(cosine_params):
-    a = _article(1, [[1, 0, 0], [0, 1, 0]])
-    b = _article(2, [[0.99, 0.14, 0], [0.6, 0.8, 0]])
-    events = replace(cosine_params, alignment=Head.on_cosine(0.5))
-    facts = {(lk.a.sentence, lk.b.sentence): lk.kind for lk in align_pair(a, b, events)}
-    event_links = {(lk.a.sentence, lk.b.sentence): lk.kind for lk in align_events(a, b, events)}
-    assert set(facts) < set(event_links)
-    assert all(event_links[pair] == kind for pair, kind in facts.items())
 
 
 def _link(a: tuple[int, int], b: tuple[int, int], kind: str = "same", score: float = 0.9) -> Link:
@@ -297,17 +283,9 @@ def test_shipped_params_were_fitted_without_the_test_files():
     assert provenance["dev_scores"]["ecbplus_alignment_dev"]["n_pairs"] > 0
 
 
-def test_a_paraphrase_is_more_probable_than_an_unrelated_pair():
-    encoder = HashingEncoder()
-    texts = [
-        "The Indian navy captured 23 pirates in the Gulf of Aden on Saturday.",
-        "On Saturday the Indian navy captured 23 pirates in the Gulf of Aden.",
-        "Shares of the bank fell sharply in early trading.",
-    ]
-    vectors = encoder.encode(texts)
-    paraphrase = pair_probability(texts[0], texts[1], vectors[0], vectors[1])
-    unrelated = pair_probability(texts[0], texts[2], vectors[0], vectors[2])
-    assert paraphrase > 0.5 > unrelated
+def _headed(key: int, texts: list[str], encoder) -> ArticleSentences:
+    """An article of a headline and body sentences, embedded by ``encoder``."""
+    return ArticleSentences(key, texts, encoder.encode(texts), ["headline"] + ["body"] * (len(texts) - 1))
 
 
 @pytest.fixture(scope="module")
@@ -325,12 +303,7 @@ def real_story(real_encoder) -> dict[str, ArticleSentences]:
         'The minister warned: "Any attack against our citizens will be answered forcefully."',
         "Dozens of rockets were launched from Lebanon towards the north of Israel on Tuesday.",
     ]
-    kinds_en = ["headline", "body", "body", "body"]
-    kinds_tr = ["headline", "body", "body", "body"]
-    return {
-        "english": ArticleSentences(1, english, real_encoder.encode(english), kinds_en),
-        "translated": ArticleSentences(2, translated, real_encoder.encode(translated), kinds_tr),
-    }
+    return {"english": _headed(1, english, real_encoder), "translated": _headed(2, translated, real_encoder)}
 
 
 @pytest.mark.slow
@@ -373,12 +346,7 @@ def ferry_story(real_encoder) -> dict[str, ArticleSentences]:
         "The government has announced an inquiry into the company that operated the vessel.",
         "Tourism to the islands of the lake has grown sharply over the past decade.",
     ]
-    kinds_wire = ["headline"] + ["body"] * (len(wire) - 1)
-    kinds_local = ["headline"] + ["body"] * (len(local) - 1)
-    return {
-        "wire": ArticleSentences(1, wire, real_encoder.encode(wire), kinds_wire),
-        "local": ArticleSentences(2, local, real_encoder.encode(local), kinds_local),
-    }
+    return {"wire": _headed(1, wire, real_encoder), "local": _headed(2, local, real_encoder)}
 
 
 @pytest.mark.slow

@@ -1,15 +1,21 @@
-"""Scoring of the pair and alignment formats on tiny hand-made records (no model)."""
+"""Scoring of the pair and alignment formats, and the event level, on tiny hand-made records (no model)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from compare.nlp.align.engine import AlignmentParams
-from compare.research.alignment_fit import DiskCachedEncoder
-from compare.research.evaluation import evaluate_alignment, evaluate_pairs, read_jsonl
+from compare.nlp.align.engine import AlignmentParams, ArticleSentences, align_pair, load_params
+from compare.nlp.embedding.encoders import HashingEncoder
+from compare.nlp.stories.params import load_params as load_clustering_params
+from compare.research.baselines import cosine_head, plain_cosine_params
+from compare.research.datasets import DiskCachedEncoder, read_jsonl
+from compare.research.evaluation import evaluate_alignment, evaluate_pairs, pair_scores
+from compare.research.event_alignment import align_events
 
 
 class TableEncoder:
@@ -29,7 +35,7 @@ class TableEncoder:
 
 @pytest.fixture
 def cosine_at_half() -> AlignmentParams:
-    return AlignmentParams.plain_cosine(pair_threshold=0.5, link_threshold=0.5)
+    return plain_cosine_params(pair_threshold=0.5, link_threshold=0.5)
 
 
 def test_evaluate_pairs_scores_labels_and_grades(cosine_at_half):
@@ -104,16 +110,75 @@ def test_read_jsonl_skips_blank_lines(tmp_path):
 
 def test_disk_cache_encodes_each_text_once_across_runs(tmp_path):
     inner = TableEncoder({"a": [1, 0], "b": [0, 1], "c": [1, 1]})
-    first = DiskCachedEncoder(inner, tmp_path, "file").encode(["a", "b", "a"])
-    again = DiskCachedEncoder(inner, tmp_path, "file").encode(["b", "c"])
+    first = DiskCachedEncoder(inner, tmp_path / "file.npz").encode(["a", "b", "a"])
+    again = DiskCachedEncoder(inner, tmp_path / "file.npz").encode(["b", "c"])
     assert inner.calls == [["a", "b"], ["c"]]
     assert np.allclose(again[0], first[1])
 
 
 def test_evaluate_alignment_runs_the_app_path_unless_event_level_is_asked(cosine_at_half):
+    # The event head links down to cosine 0.1, the app's fact level only at 0.5:
+    # a-vote and b-vote (cosine 0.2) are linked at the event level alone.
+    params = replace(cosine_at_half, alignment=cosine_head(0.1))
     records = [_record([[0, 0], [1, 1]])]
-    facts = evaluate_alignment(records, TableEncoder(VECTORS), cosine_at_half)
-    events = evaluate_alignment(records, TableEncoder(VECTORS), cosine_at_half, level="event")
-    assert (facts["level"], events["level"]) == ("fact", "event")
+    facts = evaluate_alignment(records, TableEncoder(VECTORS), params)
+    events = evaluate_alignment(records, TableEncoder(VECTORS), params, level="event")
+    assert (facts["level"], facts["link_true_positives"], facts["link_recall"]) == ("fact", 1, 0.5)
+    assert (events["level"], events["link_true_positives"], events["link_recall"]) == ("event", 2, 1.0)
     with pytest.raises(ValueError):
-        evaluate_alignment(records, TableEncoder(VECTORS), cosine_at_half, level="story")
+        evaluate_alignment(records, TableEncoder(VECTORS), params, level="story")
+
+
+def _article(key: int, vectors: list[list[float]]) -> ArticleSentences:
+    texts = [f"Sentence {n} of article {key}." for n in range(len(vectors))]
+    return ArticleSentences(key, texts, np.asarray(vectors, dtype=np.float32))
+
+
+def test_event_level_links_are_a_broader_set_keeping_the_fact_level_kinds():
+    a = _article(1, [[1, 0, 0], [0, 1, 0]])
+    b = _article(2, [[0.99, 0.14, 0], [0.6, 0.8, 0]])
+    events = replace(plain_cosine_params(pair_threshold=0.9, link_threshold=0.7), alignment=cosine_head(0.5))
+    facts = {(lk.a.sentence, lk.b.sentence): lk.kind for lk in align_pair(a, b, events)}
+    event_links = {(lk.a.sentence, lk.b.sentence): lk.kind for lk in align_events(a, b, events)}
+    assert facts == {(0, 0): "same", (1, 1): "partial"}
+    assert event_links == {(0, 0): "same", (0, 1): "partial", (1, 1): "partial"}
+
+
+def test_an_empty_article_has_no_event_links(cosine_at_half):
+    empty = ArticleSentences(1, [], np.zeros((0, 3), dtype=np.float32))
+    assert align_events(empty, _article(2, [[1, 0, 0]]), cosine_at_half) == []
+
+
+def test_a_paraphrase_is_more_probable_than_an_unrelated_pair():
+    texts = [
+        "The Indian navy captured 23 pirates in the Gulf of Aden on Saturday.",
+        "On Saturday the Indian navy captured 23 pirates in the Gulf of Aden.",
+        "Shares of the bank fell sharply in early trading.",
+    ]
+    vectors = HashingEncoder().encode(texts)
+    paraphrase, unrelated = pair_scores(
+        load_params().pair, [texts[0], texts[0]], [texts[1], texts[2]], vectors[[0, 0]], vectors[[1, 2]]
+    )
+    assert paraphrase > 0.5 > unrelated
+
+
+MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def test_the_shipped_params_files_name_the_model_they_were_fitted_with():
+    assert load_params().model_id == MODEL_ID
+    assert load_clustering_params().model_id == MODEL_ID
+
+
+def test_a_params_file_naming_no_model_was_fitted_with_the_packaged_one(tmp_path):
+    alignment = load_params().to_dict()
+    assert alignment.pop("model_id") == MODEL_ID
+    assert AlignmentParams.from_dict(alignment).model_id == MODEL_ID
+    flat = tmp_path / "clustering.json"
+    flat.write_text(json.dumps({"threshold": 1.0}), encoding="utf-8")
+    assert load_clustering_params(flat).model_id == MODEL_ID
+
+
+def test_a_params_file_keeps_the_model_it_names():
+    named = {**load_params().to_dict(), "model_id": "some/other-model"}
+    assert AlignmentParams.from_dict(named).model_id == "some/other-model"

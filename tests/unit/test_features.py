@@ -5,16 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from compare.nlp.align.features import (
-    ALIGNMENT_NAMES,
-    CONTEXT_NAMES,
-    PAIR_NAMES,
-    context_features,
-    pair_feature_matrix,
-    pair_feature_rows,
-    sentence_info,
-    stem,
-)
+from compare.nlp.align.features import PAIR_NAMES, pair_feature_rows, sentence_info, stem
+from compare.research.features import ALIGNMENT_NAMES, CONTEXT_NAMES, context_features, pair_feature_matrix
 
 
 def _features(a: str, b: str, cosine: float = 0.5) -> dict[str, float]:

@@ -23,16 +23,35 @@ def test_prf_of_sets():
 
 
 def test_binary_scores():
-    scores = binary_scores([1, 1, 0, 0], [1, 0, 0, 1])
-    assert scores["accuracy"] == 0.5
-    assert scores["f1"] == 0.5
-    assert scores["n"] == 4
+    # One true positive, two false positives, one false negative, one true negative.
+    scores = binary_scores([1, 1, 1, 0, 0], [1, 0, 0, 0, 1])
+    assert scores == pytest.approx({"n": 5, "accuracy": 0.4, "precision": 1 / 3, "recall": 0.5, "f1": 0.4})
+
+
+def test_binary_scores_with_no_positives_are_zero_not_an_error():
+    scores = binary_scores([0, 0], [0, 0])
+    assert (scores["accuracy"], scores["precision"], scores["recall"], scores["f1"]) == (1.0, 0.0, 0.0, 0.0)
+
+
+def test_binary_scores_need_as_many_predictions_as_labels():
+    with pytest.raises(ValueError):
+        binary_scores([1, 0], [1])
 
 
 def test_spearman_handles_ties_and_order():
     assert spearman([1, 2, 3, 4], [10, 20, 30, 40]) == pytest.approx(1.0)
     assert spearman([1, 2, 3, 4], [4, 3, 2, 1]) == pytest.approx(-1.0)
     assert spearman([1, 1, 2, 2], [1, 1, 2, 2]) == pytest.approx(1.0)
+
+
+def test_spearman_gives_ties_their_average_rank():
+    # Ranks (1, 2.5, 2.5, 4, 5) and (2, 1, 4.5, 4.5, 3): rho = 7.5 / 19.
+    assert spearman([1, 2, 2, 3, 5], [2, 1, 4, 4, 3]) == pytest.approx(7.5 / 19)
+
+
+def test_spearman_of_a_constant_or_a_single_value_is_zero():
+    assert spearman([1, 1, 1], [1, 2, 3]) == 0.0
+    assert spearman([1], [2]) == 0.0
 
 
 def test_bcubed_perfect_and_all_in_one():

@@ -9,12 +9,14 @@ cosine. All the work is in ``compare.research.alignment_fit``.
 from __future__ import annotations
 
 import json
+import shlex
+import sys
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from compare.nlp.align.engine import PARAMS_PATH
+from compare.nlp.align.engine import DEFAULT_MODEL_ID, PARAMS_PATH
 from compare.research.alignment_fit import CACHE_DIR, EvalData, calibrate, report, write_params
 from compare.services.encoder import get_encoder
 
@@ -39,5 +41,8 @@ class Command(BaseCommand):
         if report_only:
             self.stdout.write(json.dumps(report(data, output), indent=1))
             return
-        path = write_params(calibrate(data), output)
+        # A model of one's own (EMBEDDING_MODEL_PATH) is recorded by its path.
+        model_id = settings.EMBEDDING_MODEL_PATH or DEFAULT_MODEL_ID
+        params = calibrate(data, model_id=model_id, command=shlex.join(sys.argv))
+        path = write_params(params, output)
         self.stdout.write(self.style.SUCCESS(f"wrote {path}"))

