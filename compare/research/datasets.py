@@ -67,11 +67,14 @@ class DiskCachedEncoder:
 
     def __init__(self, inner: Encoder, path: str | Path, autosave: bool = True):
         self.inner, self.path, self.dim, self.autosave = inner, Path(path), inner.dim, autosave
+        self.model_id = inner.model_id
         self._vectors: dict[str, np.ndarray] = {}
         self._dirty = False
         if self.path.exists():
             with np.load(self.path) as stored:
-                self._vectors = dict(zip(stored["keys"].tolist(), stored["vectors"], strict=True))
+                # Another model's vectors (or a file from before models were recorded) are not reused.
+                if "model" in stored and str(stored["model"]) == self.model_id:
+                    self._vectors = dict(zip(stored["keys"].tolist(), stored["vectors"], strict=True))
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         keys = [text_hash(t) for t in texts]
@@ -92,6 +95,11 @@ class DiskCachedEncoder:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp.npz")
-        np.savez(tmp, keys=np.array(list(self._vectors)), vectors=np.stack(list(self._vectors.values())))
+        np.savez(
+            tmp,
+            model=np.array(self.model_id),
+            keys=np.array(list(self._vectors)),
+            vectors=np.stack(list(self._vectors.values())),
+        )
         tmp.replace(self.path)
         self._dirty = False

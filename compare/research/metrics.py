@@ -8,7 +8,7 @@ recall from pooled counts (``prf``) and B-cubed scores of a clustering.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -47,12 +47,6 @@ def prf(true_positives: int, false_positives: int, false_negatives: int) -> PRF:
     recall = true_positives / (true_positives + false_negatives) if true_positives + false_negatives else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return PRF(precision, recall, f1, true_positives, false_positives, false_negatives)
-
-
-def prf_of_sets(predicted: Iterable[Hashable], gold: Iterable[Hashable]) -> PRF:
-    predicted_set, gold_set = set(predicted), set(gold)
-    true_positives = len(predicted_set & gold_set)
-    return prf(true_positives, len(predicted_set) - true_positives, len(gold_set) - true_positives)
 
 
 def binary_scores(predicted: Sequence[int | bool], gold: Sequence[int | bool]) -> dict[str, float | int]:

@@ -21,8 +21,9 @@ from compare.research.event_alignment import align_events
 class TableEncoder:
     """Looks each text up in a hand-made table of vectors, and counts what it was asked."""
 
-    def __init__(self, table: dict[str, Sequence[float]]):
+    def __init__(self, table: dict[str, Sequence[float]], model_id: str = "table"):
         self.table = table
+        self.model_id = model_id
         self.dim = len(next(iter(table.values())))
         self.calls: list[list[str]] = []
 
@@ -114,6 +115,13 @@ def test_disk_cache_encodes_each_text_once_across_runs(tmp_path):
     again = DiskCachedEncoder(inner, tmp_path / "file.npz").encode(["b", "c"])
     assert inner.calls == [["a", "b"], ["c"]]
     assert np.allclose(again[0], first[1])
+
+
+def test_disk_cache_never_serves_another_models_vectors(tmp_path):
+    DiskCachedEncoder(TableEncoder({"a": [1, 0]}), tmp_path / "file.npz").encode(["a"])
+    other = TableEncoder({"a": [0, 1]}, model_id="another model")
+    assert np.allclose(DiskCachedEncoder(other, tmp_path / "file.npz").encode(["a"]), [[0, 1]])
+    assert other.calls == [["a"]]
 
 
 def test_evaluate_alignment_runs_the_app_path_unless_event_level_is_asked(cosine_at_half):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from compare.research.metrics import bcubed, binary_scores, prf, prf_of_sets, spearman
+from compare.research.metrics import bcubed, binary_scores, prf, spearman
 
 
 def test_prf_counts():
@@ -16,10 +16,6 @@ def test_prf_counts():
 
 def test_prf_with_nothing_predicted_is_zero_not_an_error():
     assert prf(0, 0, 5).f1 == 0.0
-
-
-def test_prf_of_sets():
-    assert prf_of_sets({(0, 1), (2, 2)}, {(0, 1)}).precision == 0.5
 
 
 def test_binary_scores():

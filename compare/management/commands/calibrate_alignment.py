@@ -16,7 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from compare.nlp.align.engine import DEFAULT_MODEL_ID, PARAMS_PATH
+from compare.nlp.align.engine import PARAMS_PATH
 from compare.research.alignment_fit import CACHE_DIR, EvalData, calibrate, report, write_params
 from compare.services.encoder import get_encoder
 
@@ -41,8 +41,7 @@ class Command(BaseCommand):
         if report_only:
             self.stdout.write(json.dumps(report(data, output), indent=1))
             return
-        # A model of one's own (EMBEDDING_MODEL_PATH) is recorded by its path.
-        model_id = settings.EMBEDDING_MODEL_PATH or DEFAULT_MODEL_ID
-        params = calibrate(data, model_id=model_id, command=shlex.join(sys.argv))
+        # The same name every stored vector records (a model of one's own: local:<folder>).
+        params = calibrate(data, model_id=data.inner.model_id, command=shlex.join(sys.argv))
         path = write_params(params, output)
         self.stdout.write(self.style.SUCCESS(f"wrote {path}"))

