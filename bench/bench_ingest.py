@@ -113,6 +113,7 @@ def _ecb_outlet(record_id: str) -> str:
 
 def load_articles(limit: int) -> tuple[list, str]:
     """``limit`` ArticleInputs and a line saying where they came from."""
+    # Imported here: the app's modules load only once bench.common.setup_django ran.
     from compare.services.ingest import ArticleInput
     from compare.services.sources import parse_published
 
@@ -141,6 +142,7 @@ def load_articles(limit: int) -> tuple[list, str]:
 
 def _ingest_all(articles: list, encoder, label: str) -> dict[str, object]:
     """Ingest as ``import_articles`` does: counts, wall time, chunk timings, where alignment went."""
+    # Imported here: the app's modules load only once bench.common.setup_django ran.
     import compare.services.alignment
 
     tally = Tally()
@@ -158,6 +160,7 @@ def _ingest_all(articles: list, encoder, label: str) -> dict[str, object]:
 
 def _ingest_chunks(articles: list, encoder, label: str) -> dict[str, object]:
     """``ingest_batch`` over chunks of ``WARM_CHUNK`` articles, exactly as ``import_articles`` calls it."""
+    # Imported here: the app's modules load only once bench.common.setup_django ran.
     from compare.management.commands.import_articles import WARM_CHUNK
     from compare.models import Article, Sentence
     from compare.services.ingest import IngestError, IngestResult, ingest_batch
@@ -196,8 +199,10 @@ def _ingest_chunks(articles: list, encoder, label: str) -> dict[str, object]:
 
 def _new_pairs(article_ids: list[int]) -> int:
     """Article pairs that placing these articles created: what alignment needs to compute, at least."""
+    # Imported here: the app's modules load only once bench.common.setup_django ran.
     from django.db.models import Count
 
+    # Imported here: the app's modules load only once bench.common.setup_django ran.
     from compare.models import Story
 
     sizes = (
@@ -215,6 +220,7 @@ def _misses(encoder) -> int:
 
 def _encode_rate(encoder, texts: list[str], threads: int | None = None) -> float:
     """Sentences/s of one ``encode`` call; on ``threads`` torch threads when given (then restored)."""
+    # Imported here: torch is slow to import and only this timing needs it.
     import torch
 
     before = torch.get_num_threads()
@@ -278,6 +284,7 @@ def run_bench(limit: int = 300, repeat: int = 50) -> dict[str, object]:
     Returns:
         The ``ingest_*`` and ``raw_encode_*`` entries of results.json.
     """
+    # Imported here: the app's modules load only once bench.common.setup_django ran.
     from compare.models import Sentence, Story
     from compare.nlp.embedding.encoders import CachingEncoder
     from compare.services.encoder import get_encoder
@@ -379,9 +386,11 @@ def run_bench(limit: int = 300, repeat: int = 50) -> dict[str, object]:
 
 def _worker_probe(articles: int = 5) -> None:
     """In a child process: load the encoder, ingest a few new articles, print resident memory."""
+    # Imported here: the app's modules load only once bench.common.setup_django ran.
     import os
 
     setup_django(Path(os.environ[BENCH_DB_ENV]))
+    # Imported here: the app's modules load only once bench.common.setup_django ran.
     from compare.services.encoder import get_encoder
     from compare.services.ingest import ArticleInput, ingest
 
@@ -395,6 +404,7 @@ def _worker_probe(articles: int = 5) -> None:
 
 def worker_rss(db_path: Path) -> dict[str, object]:
     """Resident memory of a process doing a background worker's job (encoder loaded, articles ingested)."""
+    # Imported here: the app's modules load only once bench.common.setup_django ran.
     import os
     import subprocess
 

@@ -40,6 +40,7 @@ SENTENCES = 40
 
 def build_story(outlets: int, sentences: int, seed: int):
     """A story of ``outlets`` articles placed by hand, aligned by the real services."""
+    # Imported here: the app's modules load only once bench.common.setup_django ran.
     from compare.models import Article
     from compare.nlp.embedding.encoders import CachingEncoder, HashingEncoder
     from compare.services.ingest import ArticleInput, ingest
@@ -56,6 +57,7 @@ def build_story(outlets: int, sentences: int, seed: int):
 
 
 def _story_facts(story) -> dict[str, int]:
+    # Imported here: the app's modules load only once bench.common.setup_django ran.
     from compare.models import Link, Sentence
 
     return {
@@ -72,6 +74,7 @@ def run_bench(
 
     Django must be set up on a throwaway database (``bench.common.setup_django``).
     """
+    # Imported here: the app's modules load only once bench.common.setup_django ran.
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext

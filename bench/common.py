@@ -53,6 +53,7 @@ def setup_django(db_path: Path | None = None) -> Path:
     Returns:
         The database file in use.
     """
+    # Imported here: the settings module must be chosen before Django loads.
     import django
 
     offline_environment()
@@ -68,6 +69,7 @@ def setup_django(db_path: Path | None = None) -> Path:
         sys.path.insert(0, str(REPO))
     django.setup()
 
+    # Imported here: the settings module must be chosen before Django loads.
     from django.conf import settings
     from django.core.management import call_command
 

