@@ -6,7 +6,9 @@ import functools
 
 from django.conf import settings
 
+from compare.nlp.align.params import load_params
 from compare.nlp.embedding.encoders import CachingEncoder, Encoder, HashingEncoder, SentenceTransformerEncoder
+from compare.nlp.stories.params import default_params
 
 
 def get_encoder() -> Encoder:
@@ -26,3 +28,18 @@ def _default_encoder() -> Encoder:
             precision=settings.EMBEDDING_PRECISION,
         )
     return CachingEncoder(inner)
+
+
+def params_fitted_for_another_model() -> list[str]:
+    """What the shipped parameter files were fitted with, where that is not the model this process runs.
+
+    Their weights and thresholds were fitted on one model's vectors and mean
+    little for another's: ``manage.py check`` warns (``compare.checks``).
+    """
+    model = get_encoder().model_id
+    fitted = {"alignment": load_params().model_id, "story assignment": default_params().model_id}
+    return [
+        f"The {name} parameters were fitted with the model '{other}'; this server embeds with '{model}'."
+        for name, other in fitted.items()
+        if other != model
+    ]

@@ -8,7 +8,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from compare.checks import fitted_for_this_model
 from compare.models import Article, Story
+from compare.services import encoder
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +129,15 @@ def test_export_story_lists_and_exports():
     assert set(sentence) >= {"index", "text", "paragraph", "unique", "fact"}
     assert data["articles"][0]["removed"]
     assert "facts" in data and "links" in data
+
+
+def test_check_warns_when_the_parameters_were_fitted_with_another_model(settings, tmp_path):
+    settings.EMBEDDING_BACKEND = "sentence-transformers"
+    encoder._default_encoder.cache_clear()
+    assert fitted_for_this_model(None) == []  # the packaged model: what the files were fitted with
+    settings.EMBEDDING_MODEL_PATH = str(tmp_path / "my-model")
+    encoder._default_encoder.cache_clear()
+    warnings = fitted_for_this_model(None)
+    assert [w.id for w in warnings] == ["compare.W001", "compare.W001"]
+    assert "local:my-model" in warnings[0].msg and "all-MiniLM-L6-v2" in warnings[0].msg
+    encoder._default_encoder.cache_clear()
