@@ -21,15 +21,16 @@ from django.utils import timezone
 from compare.models import AlignedPair, Article, Fact, Link, Sentence, Story
 from compare.nlp.align.engine import ArticleSentences, SentenceRef, align_pair, group_facts
 from compare.nlp.align.engine import Link as PairLink
-from compare.nlp.embedding.encoders import EMBEDDING_DIM
+from compare.services.encoder import get_encoder
 
 
 def _article_sentences(article: Article, sentences: list[Sentence]) -> ArticleSentences:
     vectors = [s.vector() for s in sentences]
+    dim = next((len(v) for v in vectors if v is not None), get_encoder().dim)
     matrix = (
-        np.stack([v if v is not None else np.zeros(EMBEDDING_DIM, "<f4") for v in vectors]).astype(np.float32)
+        np.stack([v if v is not None else np.zeros(dim, "<f4") for v in vectors]).astype(np.float32)
         if vectors
-        else np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
+        else np.zeros((0, dim), dtype=np.float32)
     )
     return ArticleSentences(
         article=article.pk,

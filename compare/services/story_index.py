@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from compare.models import Story
 from compare.nlp.stories.clustering import StoryIndex, StoryState, default_params
+from compare.services.encoder import get_encoder
 
 SYNC_MARGIN = timedelta(seconds=120)
 _lock = threading.Lock()
@@ -46,7 +47,7 @@ def story_index() -> StoryIndex:
     with _lock:
         now = timezone.now()
         if _index is None:
-            _index = StoryIndex(params=default_params())
+            _index = StoryIndex(dim=get_encoder().dim, params=default_params())
             changed = Story.objects.all()
         else:
             # The margin catches stories written by transactions that began

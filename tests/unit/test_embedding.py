@@ -85,3 +85,12 @@ def test_bf16_and_fp32_give_the_same_meaning():
     assert np.allclose(np.linalg.norm(bf16, axis=1), 1.0, atol=1e-4)
     assert np.min(np.sum(fp32 * bf16, axis=1)) > 0.99
     assert (fp32[0] @ fp32[1] > fp32[0] @ fp32[2]) and (bf16[0] @ bf16[1] > bf16[0] @ bf16[2])
+
+
+def test_a_local_models_vector_size_is_read_from_its_folder_without_loading_it(tmp_path):
+    (tmp_path / "1_Pooling").mkdir()
+    (tmp_path / "1_Pooling" / "config.json").write_text('{"word_embedding_dimension": 768}')
+    encoder = SentenceTransformerEncoder(model_path=str(tmp_path))
+    assert encoder.dim == 768
+    assert encoder.model_id == f"local:{tmp_path.name}"
+    assert encoder._model is None

@@ -8,6 +8,7 @@ import time, and identical texts are encoded once thanks to a hash-keyed cache.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import threading
 import time
@@ -75,6 +76,15 @@ def cpu_has_fast_bf16() -> bool:
     return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
+def model_dimension(model_path: str) -> int:
+    """The vector size of a sentence-transformers folder, read from its pooling config (no model load)."""
+    pooling = Path(model_path) / "1_Pooling" / "config.json"
+    try:
+        return int(json.loads(pooling.read_text(encoding="utf-8"))["word_embedding_dimension"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return EMBEDDING_DIM  # not readable here: the model's own load will say what is wrong
+
+
 class SentenceTransformerEncoder:
     """The packaged model, loaded on first use (the import of torch is slow).
 
@@ -97,7 +107,7 @@ class SentenceTransformerEncoder:
         self.device = device
         self.batch_size = batch_size
         self.precision = precision
-        self.dim = EMBEDDING_DIM
+        self.dim = model_dimension(model_path) if model_path else EMBEDDING_DIM
         self._model = None
         self._lock = threading.Lock()
 
