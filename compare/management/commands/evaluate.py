@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from compare.management.clustering_run import cluster_records, evaluate_in_isolated_database, score_clustering
 from compare.research.datasets import read_jsonl
 from compare.research.evaluation import evaluate_alignment, evaluate_pairs
+from compare.research.story_evaluation import evaluate_stories
 from compare.services.encoder import get_encoder
 
 
@@ -40,9 +41,10 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--level",
-            choices=["fact", "event"],
+            choices=["fact", "event", "story"],
             default="fact",
-            help="alignment: 'fact', the app's own links (default), or 'event', the broader same-event links",
+            help="alignment: 'fact', the app's own links (default); 'event', the broader same-event links; "
+            "'story', each event's articles as one story, scored by the facts the app groups them into",
         )
         parser.add_argument(
             "--here",
@@ -56,6 +58,8 @@ class Command(BaseCommand):
         try:
             if task == "pairs":
                 scores = evaluate_pairs(records, encoder)
+            elif task == "alignment" and level == "story":
+                scores = evaluate_stories(records, encoder)
             elif task == "alignment":
                 scores = {"level": level, **evaluate_alignment(records, encoder, level=level)}
             elif here:

@@ -1,0 +1,126 @@
+"""Alignment scored the way the app shows it: facts of whole stories, not links of one article pair.
+
+The facts file holds every outlet pair of an event (its id's first part names
+the event). Here the articles of one event are loaded as one story, each pair
+of them aligned as the app aligns a story, and the links grouped into facts
+(``group_facts``). Two sentences of different outlets count as linked when
+they sit in one fact, so a fact that chains unrelated sentences through a
+weak middle link loses precision; a sentence counts as reported alone when
+its fact holds no other outlet. Gold: the hand-made links of the event's
+pairs; a sentence with none is reported alone.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+
+import numpy as np
+
+from compare.nlp.align.engine import AlignmentParams, ArticleSentences, align_pair, group_facts, load_params
+from compare.nlp.align.types import Link, SentenceRef
+from compare.nlp.embedding.encoders import Encoder
+from compare.research.evaluation import article_vectors
+from compare.research.metrics import prf
+
+# Links one pair of a story's articles (the app's ``align_pair`` unless told otherwise).
+PairAligner = Callable[[ArticleSentences, ArticleSentences], list[Link]]
+
+
+@dataclass
+class EventStory:
+    """One event's articles (keyed 0..n-1 in file order) and its gold links between them."""
+
+    event: str
+    names: list[str] = field(default_factory=list)
+    sentences: list[Sequence[str]] = field(default_factory=list)
+    gold: set[frozenset[SentenceRef]] = field(default_factory=set)
+
+
+def event_of(record_id: str) -> str:
+    """``<event>-nyt-fox`` -> ``<event>``: the part of a facts record's id that names the event."""
+    return record_id.rsplit("-", 2)[0]
+
+
+def event_stories(records: Iterable[dict]) -> list[EventStory]:
+    """The records grouped into one story per event, each article once."""
+    stories: dict[str, EventStory] = {}
+    for record in records:
+        story = stories.setdefault(event_of(record["id"]), EventStory(event_of(record["id"])))
+        keys = []
+        for side in ("a", "b"):
+            name = record[side]["id"]
+            if name not in story.names:
+                story.names.append(name)
+                story.sentences.append(record[side]["sentences"])
+            keys.append(story.names.index(name))
+        for i, j in record["gold_links"]:
+            story.gold.add(frozenset({SentenceRef(keys[0], i), SentenceRef(keys[1], j)}))
+    return list(stories.values())
+
+
+def story_articles(story: EventStory, vectors: dict[str, np.ndarray]) -> list[ArticleSentences]:
+    return [
+        ArticleSentences(key, texts, np.stack([vectors[t] for t in texts]))
+        for key, texts in enumerate(story.sentences)
+    ]
+
+
+def predicted_facts(
+    articles: list[ArticleSentences], params: AlignmentParams, align: PairAligner | None = None
+):
+    """The story's facts as the app makes them: every article pair aligned, the links grouped."""
+    align = align or (lambda a, b: align_pair(a, b, params))
+    links = [link for a, b in combinations(articles, 2) for link in align(a, b)]
+    return group_facts(articles, links, params)
+
+
+def evaluate_stories(
+    records: Iterable[dict],
+    encoder: Encoder,
+    params: AlignmentParams | None = None,
+    align: PairAligner | None = None,
+) -> dict:
+    """Fact co-membership and reported-alone precision/recall/F1, pooled over the events' stories.
+
+    Args:
+        records: facts-file records (all outlet pairs of each event).
+        encoder: turns sentences into unit vectors.
+        params: fitted parameters; the packaged file when omitted.
+        align: the pair aligner (default: the app's ``align_pair`` with ``params``).
+    """
+    params = params or load_params()
+    records = list(records)
+    vectors = article_vectors(records, encoder)
+    counts: dict[str, int] = defaultdict(int)
+    stories = event_stories(records)
+    for story in stories:
+        facts = predicted_facts(story_articles(story, vectors), params, align)
+        predicted = {
+            frozenset({x, y})
+            for fact in facts
+            for x, y in combinations(fact.members, 2)
+            if x.article != y.article
+        }
+        counts["tp"] += len(predicted & story.gold)
+        counts["fp"] += len(predicted - story.gold)
+        counts["fn"] += len(story.gold - predicted)
+        gold_linked = {ref for pair in story.gold for ref in pair}
+        for fact in facts:
+            alone = len(set(fact.articles)) == 1
+            for ref in fact.members:
+                gold_alone = ref not in gold_linked
+                counts["alone_tp"] += alone and gold_alone
+                counts["alone_fp"] += alone and not gold_alone
+                counts["alone_fn"] += gold_alone and not alone
+    links = prf(counts["tp"], counts["fp"], counts["fn"])
+    alone = prf(counts["alone_tp"], counts["alone_fp"], counts["alone_fn"])
+    return {
+        "level": "story",
+        "n_stories": len(stories),
+        "n_articles": sum(len(s.names) for s in stories),
+        **links.as_dict("link_"),
+        **alone.as_dict("unique_"),
+    }
