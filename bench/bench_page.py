@@ -1,9 +1,8 @@
 """Server time and SQL queries of the story page, and the web process's resident memory.
 
 Not a test. Stories of 2, 5 and 10 outlets x 40 sentences are built through
-the real ingest path with the model-free ``HashingEncoder`` (the page never
-calls the model, so its speed does not depend on which encoder made the
-embeddings), then ``/stories/<id>/`` is requested through Django's test Client:
+the real ingest path with the app's encoder (the page never calls the model;
+the encoder only decides which links and facts the page shows), then ``/stories/<id>/`` is requested through Django's test Client:
 full page, p50/p95 of wall time, and the number of SQL queries of one view.
 ``web_rss`` serves the same pages from gunicorn on 127.0.0.1 and reads the
 worker's VmRSS. Everything is written to a throwaway SQLite file.
@@ -42,10 +41,12 @@ def build_story(outlets: int, sentences: int, seed: int):
     """A story of ``outlets`` articles placed by hand, aligned by the real services."""
     # Imported here: the app's modules load only once bench.common.setup_django ran.
     from compare.models import Article
-    from compare.nlp.embedding.encoders import CachingEncoder, HashingEncoder
+    from compare.services.encoder import get_encoder
     from compare.services.ingest import ArticleInput, ingest
 
-    encoder = CachingEncoder(HashingEncoder())
+    # The app's own encoder: the throwaway database already holds the ingest
+    # bench's vectors, and ingest never mixes two models' vectors.
+    encoder = get_encoder()
     story = None
     for item in synthetic_story(outlets, sentences, seed):
         data = ArticleInput(text=item.text, title=item.title, outlet=item.outlet)
