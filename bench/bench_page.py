@@ -2,7 +2,8 @@
 
 Not a test. Stories of 2, 5 and 10 outlets x 40 sentences are built through
 the real ingest path with the app's encoder (the page never calls the model;
-the encoder only decides which links and facts the page shows), then ``/stories/<id>/`` is requested through Django's test Client:
+the encoder only decides which links and facts the page shows), then
+``/stories/<id>/`` is requested through Django's test Client:
 full page, p50/p95 of wall time, and the number of SQL queries of one view.
 ``web_rss`` serves the same pages from gunicorn on 127.0.0.1 and reads the
 worker's VmRSS. Everything is written to a throwaway SQLite file.
