@@ -39,7 +39,7 @@ from compare.nlp.align.engine import (
     PARAMS_PATH,
     AlignmentParams,
     Head,
-    align_pair,
+    align_by_similarity,
     cosine_matrix,
     load_params,
 )
@@ -116,7 +116,7 @@ class AlignmentSet:
         return self.features[:, ALIGNMENT_NAMES.index(name)]
 
     def candidates(self, floor: float, rank: int) -> np.ndarray:
-        """The pairs ``align_pair`` would score at all under these candidate settings."""
+        """The pairs ``align_by_similarity`` would score at all under these candidate settings."""
         rank_row = np.expm1(self.column("rank_in_row")).round()
         rank_col = np.expm1(self.column("rank_in_col")).round()
         return (self.column("cosine") >= floor) & ((rank_row < rank) | (rank_col < rank))
@@ -354,7 +354,7 @@ def plain_cosine_thresholds(data: EvalData) -> dict[str, float]:
 
 
 def links_lost_to_floor(data: EvalData, params: AlignmentParams, stem: str = "ecbplus-alignment-dev") -> dict:
-    """Links ``align_pair`` makes on every sentence pair of ``stem`` with and without the cosine floor.
+    """Links the similarity engine makes on every sentence pair of ``stem``, with and without the floor.
 
     A link whose kind changes counts as one lost and one gained.
 
@@ -367,8 +367,8 @@ def links_lost_to_floor(data: EvalData, params: AlignmentParams, stem: str = "ec
     kept = lost = gained = 0
     for record in records:
         a, b = record_articles(record, vectors)
-        floored = {(x.a.sentence, x.b.sentence, x.kind) for x in align_pair(a, b, params)}
-        every = {(x.a.sentence, x.b.sentence, x.kind) for x in align_pair(a, b, unfloored)}
+        floored = {(x.a.sentence, x.b.sentence, x.kind) for x in align_by_similarity(a, b, params)}
+        every = {(x.a.sentence, x.b.sentence, x.kind) for x in align_by_similarity(a, b, unfloored)}
         kept += len(every & floored)
         lost += len(every - floored)
         # Fewer candidates can also change others' structural support (best of row or column).
@@ -423,7 +423,7 @@ def calibrate(
         "heads": {"pair": pair_notes, "similarity": similarity_notes, "alignment": alignment_notes},
         "fact_thresholds": fact_notes,
         "link_decision": [
-            "align_pair (the app): candidates = cosine >= candidate_floor and among the candidate_rank best "
+            "align_by_similarity: candidates = cosine >= candidate_floor and among the candidate_rank best "
             "of their row or column.",
             "'same' = pair head P >= pair.threshold (headline/standfirst vs the other's headline, "
             "standfirst or lead: +lead_bonus on the logit, fixed by hand) AND grade >= same_similarity; "
@@ -451,7 +451,8 @@ def calibrate(
             "max_partials, lead_bonus, partial_containment, partial_length_ratio, containment_min_words "
             "are structural settings fixed by hand, not fitted.",
             "ECB+ gold is event-level ('same real-world event'), far broader than 'same fact': the app's "
-            "fact-level align_pair scores low link recall there by design; ecbplus_alignment_dev_event_level "
+            "fact-level align_by_similarity scores low link recall there by design; "
+            "ecbplus_alignment_dev_event_level "
             "is the ECB+-fitted operating point, for comparison only.",
         ],
     }
@@ -527,7 +528,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 def report(data: EvalData, params_path: str | Path) -> dict[str, Any]:
     """Dev and test scores of the fitted parameters and of the plain-cosine baselines.
 
-    Every variant is scored at the fact level (the app's ``align_pair``) and,
+    Every variant is scored at the fact level (the app's ``align_by_similarity``) and,
     separately labelled, at the event level (``align_events``); the model's
     event level is also shown at the ECB+ threshold that maximises link F1.
     """

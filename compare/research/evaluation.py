@@ -20,11 +20,13 @@ from compare.nlp.align.engine import (
     AlignmentParams,
     ArticleSentences,
     Head,
+    align_by_similarity,
     align_pair,
     load_params,
     unit_vectors,
 )
 from compare.nlp.align.features import PAIR_NAMES
+from compare.nlp.align.pair_model import FactModel
 from compare.nlp.embedding.encoders import Encoder
 from compare.research.event_alignment import align_events
 from compare.research.features import pair_feature_matrix
@@ -127,11 +129,15 @@ class _Counts:
     n_pairs: int = 0
 
 
-LEVELS = ("fact", "event")
+LEVELS = ("fact", "similarity", "event")
 
 
 def evaluate_alignment(
-    records: Iterable[dict], encoder: Encoder, params: AlignmentParams | None = None, level: str = "fact"
+    records: Iterable[dict],
+    encoder: Encoder,
+    params: AlignmentParams | None = None,
+    level: str = "fact",
+    model: FactModel | None = None,
 ) -> dict:
     """Link and unique-sentence precision/recall/F1 over ECB+-style article pairs.
 
@@ -140,10 +146,12 @@ def evaluate_alignment(
             "scored_b": [...], "gold_links": [[i, j], ...]}``.
         encoder: turns sentences into unit vectors.
         params: fitted parameters; the packaged file when omitted.
-        level: "fact" runs ``align_pair``, the app's own code path; "event"
-            runs ``align_events``, the ECB+-fitted "same real-world event"
-            operating point, which matches ECB+'s gold better but is not what
-            the app shows.
+        level: "fact" runs ``align_pair``, the app's own code path (the fact-level
+            pair model); "similarity"
+            runs the previous engine, ``align_by_similarity``; "event" runs
+            ``align_events``, the ECB+-fitted "same real-world event" operating
+            point, which matches ECB+'s gold better but is not what the app shows.
+        model: the pair model of the "fact" level; the shipped one when omitted.
     Returns:
         n_records, n_pairs (scored pairs), link_precision/recall/f1 and
         unique_precision/recall/f1, all from counts pooled over records.
@@ -155,7 +163,7 @@ def evaluate_alignment(
     vectors = article_vectors(records, encoder)
     counts = _Counts()
     for record in records:
-        predicted = predicted_links(record, vectors, params, level)
+        predicted = predicted_links(record, vectors, params, level, model)
         _count(record, predicted, counts)
     links = prf(counts.link_tp, counts.link_fp, counts.link_fn)
     unique = prf(counts.unique_tp, counts.unique_fp, counts.unique_fn)
@@ -169,16 +177,34 @@ def evaluate_alignment(
 
 
 def predicted_links(
-    record: dict, vectors: dict[str, np.ndarray], params: AlignmentParams, level: str = "fact"
+    record: dict,
+    vectors: dict[str, np.ndarray],
+    params: AlignmentParams,
+    level: str = "fact",
+    model: FactModel | None = None,
 ) -> set[tuple[int, int]]:
-    """The links ``align_pair`` (or ``align_events``) makes between the record's scored sentences."""
-    align = align_pair if level == "fact" else align_events
+    """The links the level's engine makes between the record's scored sentences."""
+    a, b = record_articles(record, vectors)
+    if level == "fact":
+        links = align_pair(a, b, model=model)
+    elif level == "similarity":
+        links = align_by_similarity(a, b, params)
+    else:
+        links = align_events(a, b, params)
     scored_a, scored_b = set(record["scored_a"]), set(record["scored_b"])
     return {
         (link.a.sentence, link.b.sentence)
-        for link in align(*record_articles(record, vectors), params)
+        for link in links
         if link.a.sentence in scored_a and link.b.sentence in scored_b
     }
+
+
+def event_of(record_id: str) -> str:
+    """``<event>-nyt-fox`` -> ``<event>``: the part of a facts record's id that names the event.
+
+    Other files' ids have no such suffix; each of their records is its own event.
+    """
+    return record_id.rsplit("-", 2)[0]
 
 
 def _count(record: dict, predicted: set[tuple[int, int]], counts: _Counts) -> None:

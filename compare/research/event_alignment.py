@@ -1,6 +1,6 @@
 """Event-level alignment: ECB+'s "same real-world event" links, for evaluation only.
 
-Far broader than the app's "same fact" (``compare.nlp.align.engine.align_pair``)
+Far broader than the app's "same fact" (``compare.nlp.align.engine.align_by_similarity``)
 and not what the app shows; kept so the evaluation can report the
 ECB+-fitted operating point next to the app's. The ``alignment`` head of the
 parameters file is fitted for it by ``compare.research.alignment_fit``.
@@ -17,7 +17,7 @@ from compare.nlp.align.engine import (
     ArticleSentences,
     Link,
     SentenceRef,
-    align_pair,
+    align_by_similarity,
     candidates,
     load_params,
 )
@@ -44,7 +44,7 @@ def align_events(
         a, b: the two articles with their sentence embeddings.
         params: fitted parameters; the packaged file when omitted.
     Returns:
-        Links whose kind is the fact-level kind when ``align_pair`` made one,
+        Links whose kind is the fact-level kind when ``align_by_similarity`` made one,
         else "partial"; the score is the alignment head's probability.
     """
     params = params or load_params()
@@ -55,7 +55,7 @@ def align_events(
     logit = params.alignment.logit(alignment_features(a, b, cos, rows, cols), ALIGNMENT_NAMES)
     logit += params.lead_bonus * lead_bonus(a, b, rows, cols)
     p_link = 1.0 / (1.0 + np.exp(-logit))
-    facts = {(link.a.sentence, link.b.sentence): link.kind for link in align_pair(a, b, params)}
+    facts = {(link.a.sentence, link.b.sentence): link.kind for link in align_by_similarity(a, b, params)}
     return [
         Link(
             SentenceRef(a.article, int(i)),

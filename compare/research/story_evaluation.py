@@ -20,12 +20,13 @@ from itertools import combinations
 import numpy as np
 
 from compare.nlp.align.engine import AlignmentParams, ArticleSentences, align_pair, group_facts, load_params
-from compare.nlp.align.types import Link, SentenceRef
+from compare.nlp.align.pair_model import FactModel
+from compare.nlp.align.types import Fact, Link, SentenceRef
 from compare.nlp.embedding.encoders import Encoder
-from compare.research.evaluation import article_vectors
+from compare.research.evaluation import article_vectors, event_of
 from compare.research.metrics import prf
 
-# Links one pair of a story's articles (the app's ``align_pair`` unless told otherwise).
+# Links one pair of a story's articles (the app's ``align_pair`` by default).
 PairAligner = Callable[[ArticleSentences, ArticleSentences], list[Link]]
 
 
@@ -37,11 +38,6 @@ class EventStory:
     names: list[str] = field(default_factory=list)
     sentences: list[Sequence[str]] = field(default_factory=list)
     gold: set[frozenset[SentenceRef]] = field(default_factory=set)
-
-
-def event_of(record_id: str) -> str:
-    """``<event>-nyt-fox`` -> ``<event>``: the part of a facts record's id that names the event."""
-    return record_id.rsplit("-", 2)[0]
 
 
 def event_stories(records: Iterable[dict]) -> list[EventStory]:
@@ -69,10 +65,13 @@ def story_articles(story: EventStory, vectors: dict[str, np.ndarray]) -> list[Ar
 
 
 def predicted_facts(
-    articles: list[ArticleSentences], params: AlignmentParams, align: PairAligner | None = None
-):
+    articles: list[ArticleSentences],
+    params: AlignmentParams,
+    align: PairAligner | None = None,
+    model: FactModel | None = None,
+) -> list[Fact]:
     """The story's facts as the app makes them: every article pair aligned, the links grouped."""
-    align = align or (lambda a, b: align_pair(a, b, params))
+    align = align or (lambda a, b: align_pair(a, b, model=model))
     links = [link for a, b in combinations(articles, 2) for link in align(a, b)]
     return group_facts(articles, links, params)
 
@@ -82,6 +81,7 @@ def evaluate_stories(
     encoder: Encoder,
     params: AlignmentParams | None = None,
     align: PairAligner | None = None,
+    model: FactModel | None = None,
 ) -> dict:
     """Fact co-membership and reported-alone precision/recall/F1, pooled over the events' stories.
 
@@ -89,7 +89,8 @@ def evaluate_stories(
         records: facts-file records (all outlet pairs of each event).
         encoder: turns sentences into unit vectors.
         params: fitted parameters; the packaged file when omitted.
-        align: the pair aligner (default: the app's ``align_pair`` with ``params``).
+        align: the pair aligner (default: the app's ``align_pair``).
+        model: the pair model ``align_pair`` uses (default: the shipped one).
     """
     params = params or load_params()
     records = list(records)
@@ -97,7 +98,7 @@ def evaluate_stories(
     counts: dict[str, int] = defaultdict(int)
     stories = event_stories(records)
     for story in stories:
-        facts = predicted_facts(story_articles(story, vectors), params, align)
+        facts = predicted_facts(story_articles(story, vectors), params, align, model)
         predicted = {
             frozenset({x, y})
             for fact in facts

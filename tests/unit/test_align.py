@@ -22,7 +22,7 @@ from compare.nlp.align.engine import (
     Link,
     PairEvidence,
     SentenceRef,
-    align_pair,
+    align_by_similarity,
     decide_links,
     group_facts,
     load_params,
@@ -48,7 +48,7 @@ def _pairs(links: list[Link]) -> set[tuple[int, int]]:
 def test_align_pair_links_only_pairs_above_the_threshold(cosine_params):
     a = _article(1, [[1, 0, 0], [0, 1, 0]])
     b = _article(2, [[0.95, 0.31, 0], [0, 0, 1]])
-    links = align_pair(a, b, cosine_params)
+    links = align_by_similarity(a, b, cosine_params)
     assert _pairs(links) == {(0, 0)}
     assert links[0].a == SentenceRef(1, 0)
     assert links[0].b == SentenceRef(2, 0)
@@ -57,14 +57,16 @@ def test_align_pair_links_only_pairs_above_the_threshold(cosine_params):
 def test_a_near_duplicate_is_same_and_a_looser_match_is_partial(cosine_params):
     a = _article(1, [[1, 0, 0], [0, 1, 0]])
     b = _article(2, [[0.99, 0.14, 0], [0.0, 0.75, 0.66]])
-    kinds = {(link.a.sentence, link.b.sentence): link.kind for link in align_pair(a, b, cosine_params)}
+    kinds = {
+        (link.a.sentence, link.b.sentence): link.kind for link in align_by_similarity(a, b, cosine_params)
+    }
     assert kinds == {(0, 0): "same", (1, 1): "partial"}
 
 
 def test_a_sentence_covering_two_different_facts_links_to_both_as_partial(cosine_params):
     summary = _article(1, [[0.7, 0.7, 0]])
     detailed = _article(2, [[1, 0, 0], [0, 1, 0]])
-    links = align_pair(summary, detailed, replace(cosine_params, pair=cosine_head(0.6)))
+    links = align_by_similarity(summary, detailed, replace(cosine_params, pair=cosine_head(0.6)))
     assert _pairs(links) == {(0, 0), (0, 1)}
     assert {link.kind for link in links} == {"partial"}
 
@@ -72,7 +74,9 @@ def test_a_sentence_covering_two_different_facts_links_to_both_as_partial(cosine
 def test_a_sentence_has_one_same_counterpart_and_a_second_as_strong_becomes_partial(cosine_params):
     a = _article(1, [[1, 0, 0]])
     b = _article(2, [[0.99, 0.14, 0], [0.95, 0, 0.31]])
-    kinds = {(link.a.sentence, link.b.sentence): link.kind for link in align_pair(a, b, cosine_params)}
+    kinds = {
+        (link.a.sentence, link.b.sentence): link.kind for link in align_by_similarity(a, b, cosine_params)
+    }
     assert kinds == {(0, 0): "same", (0, 1): "partial"}
 
 
@@ -81,7 +85,9 @@ def test_same_links_pair_each_sentence_with_its_best_free_counterpart(cosine_par
     a = _article(1, [[1, 0, 0], [0.94, 0.34, 0]])
     b = _article(2, [[0.99, 0.14, 0], [0.8, 0.6, 0]])
     same = {
-        (link.a.sentence, link.b.sentence) for link in align_pair(a, b, cosine_params) if link.kind == "same"
+        (link.a.sentence, link.b.sentence)
+        for link in align_by_similarity(a, b, cosine_params)
+        if link.kind == "same"
     }
     assert same == {(0, 0), (1, 1)}
 
@@ -93,7 +99,7 @@ def test_the_lead_bonus_makes_a_headline_and_its_lead_the_same_fact(cosine_param
     params = replace(cosine_params, lead_bonus=20.0, same_similarity=0.7)
 
     def kind_of_headline_and_lead(x: ArticleSentences, y: ArticleSentences) -> str:
-        return {(lk.a.sentence, lk.b.sentence): lk.kind for lk in align_pair(x, y, params)}[(0, 1)]
+        return {(lk.a.sentence, lk.b.sentence): lk.kind for lk in align_by_similarity(x, y, params)}[(0, 1)]
 
     assert kind_of_headline_and_lead(replace(a, kinds=None), replace(b, kinds=None)) == "partial"
     assert kind_of_headline_and_lead(a, b) == "same"
@@ -193,13 +199,13 @@ def test_pairs_below_the_cosine_floor_are_never_scored(cosine_params):
     a = _article(1, [[1, 0]])
     b = _article(2, [[0.8, 0.6]])
     lenient = replace(cosine_params, alignment=cosine_head(0.0))
-    assert _pairs(align_pair(a, b, lenient)) == {(0, 0)}
-    assert align_pair(a, b, replace(lenient, candidate_floor=0.9)) == []
+    assert _pairs(align_by_similarity(a, b, lenient)) == {(0, 0)}
+    assert align_by_similarity(a, b, replace(lenient, candidate_floor=0.9)) == []
 
 
 def test_an_empty_article_has_no_links(cosine_params):
     empty = ArticleSentences(1, [], np.zeros((0, 3), dtype=np.float32))
-    assert align_pair(empty, _article(2, [[1, 0, 0]]), cosine_params) == []
+    assert align_by_similarity(empty, _article(2, [[1, 0, 0]]), cosine_params) == []
 
 
 def _link(a: tuple[int, int], b: tuple[int, int], kind: str = "same", score: float = 0.9) -> Link:
@@ -308,14 +314,14 @@ def real_story(real_encoder) -> dict[str, ArticleSentences]:
 
 @pytest.mark.slow
 def test_the_same_quotation_in_two_translations_links(real_story):
-    pairs = _pairs(align_pair(real_story["english"], real_story["translated"]))
+    pairs = _pairs(align_by_similarity(real_story["english"], real_story["translated"]))
     assert (2, 2) in pairs
     assert (3, 1) not in pairs
 
 
 @pytest.mark.slow
 def test_a_headline_links_to_the_lead_that_restates_it(real_story):
-    pairs = _pairs(align_pair(real_story["english"], real_story["translated"]))
+    pairs = _pairs(align_by_similarity(real_story["english"], real_story["translated"]))
     assert (0, 3) in pairs or (1, 0) in pairs
     assert (1, 3) in pairs
 
@@ -353,7 +359,7 @@ def ferry_story(real_encoder) -> dict[str, ArticleSentences]:
 def test_paraphrased_facts_and_a_translated_quote_are_the_same_fact(ferry_story):
     kinds = {
         (lk.a.sentence, lk.b.sentence): lk.kind
-        for lk in align_pair(ferry_story["wire"], ferry_story["local"])
+        for lk in align_by_similarity(ferry_story["wire"], ferry_story["local"])
     }
     assert kinds[(0, 0)] == "same"
     assert kinds[(1, 1)] == "same"
@@ -364,7 +370,7 @@ def test_paraphrased_facts_and_a_translated_quote_are_the_same_fact(ferry_story)
 def test_a_sentence_merging_two_facts_links_to_both(ferry_story):
     kinds = {
         (lk.a.sentence, lk.b.sentence): lk.kind
-        for lk in align_pair(ferry_story["wire"], ferry_story["local"])
+        for lk in align_by_similarity(ferry_story["wire"], ferry_story["local"])
     }
     assert (2, 2) in kinds and (2, 3) in kinds
     assert "partial" in {kinds[(2, 2)], kinds[(2, 3)]}
@@ -373,7 +379,7 @@ def test_a_sentence_merging_two_facts_links_to_both(ferry_story):
 @pytest.mark.slow
 def test_background_on_the_same_topic_stays_unlinked_and_ends_as_unique_facts(ferry_story):
     wire, local = ferry_story["wire"], ferry_story["local"]
-    links = align_pair(wire, local)
+    links = align_by_similarity(wire, local)
     linked = {lk.a for lk in links} | {lk.b for lk in links}
     background = {SentenceRef(1, 4), SentenceRef(1, 5), SentenceRef(2, 5), SentenceRef(2, 6)}
     assert not linked & background

@@ -9,7 +9,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from compare.nlp.align.engine import AlignmentParams, ArticleSentences, align_pair, load_params
+from compare.nlp.align.engine import AlignmentParams, ArticleSentences, align_by_similarity, load_params
+from compare.nlp.align.pair_model import FEATURE_NAMES, FactModel
 from compare.nlp.embedding.encoders import HashingEncoder
 from compare.nlp.stories.params import load_params as load_clustering_params
 from compare.research.baselines import cosine_head, plain_cosine_params
@@ -83,9 +84,20 @@ VECTORS = {
 }  # fmt: skip
 
 
+def _cosine_model(threshold: float) -> FactModel:
+    """A pair model that links exactly the pairs with cosine >= threshold."""
+    weights = np.zeros(len(FEATURE_NAMES))
+    weights[FEATURE_NAMES.index("pair_cosine")] = 100.0
+    return FactModel(weights, -100.0 * threshold, link_threshold=0.5, same_threshold=0.99)
+
+
+COSINE_AT_HALF = _cosine_model(0.5)
+
+
 def test_evaluate_alignment_counts_links_and_unique_sentences(cosine_at_half):
     # Predicted: (0, 0) only. Gold: (0, 0) and (1, 1).
-    scores = evaluate_alignment([_record([[0, 0], [1, 1]])], TableEncoder(VECTORS), cosine_at_half)
+    records = [_record([[0, 0], [1, 1]])]
+    scores = evaluate_alignment(records, TableEncoder(VECTORS), cosine_at_half, model=COSINE_AT_HALF)
     assert scores["n_pairs"] == 4
     assert (scores["link_precision"], scores["link_recall"]) == (1.0, 0.5)
     # a-vote and b-vote look unique to the model but are linked in gold.
@@ -95,7 +107,9 @@ def test_evaluate_alignment_counts_links_and_unique_sentences(cosine_at_half):
 
 def test_evaluate_alignment_ignores_links_to_unscored_sentences(cosine_at_half):
     # b-fire-again (index 2) matches a-fire too, but only b 0 and b 1 were scored.
-    scores = evaluate_alignment([_record([[0, 0]])], TableEncoder(VECTORS), cosine_at_half)
+    scores = evaluate_alignment(
+        [_record([[0, 0]])], TableEncoder(VECTORS), cosine_at_half, model=COSINE_AT_HALF
+    )
     assert scores["link_f1"] == 1.0
     assert scores["unique_true_positives"] == 2
     assert scores["unique_f1"] == 1.0
@@ -129,9 +143,11 @@ def test_evaluate_alignment_runs_the_app_path_unless_event_level_is_asked(cosine
     # a-vote and b-vote (cosine 0.2) are linked at the event level alone.
     params = replace(cosine_at_half, alignment=cosine_head(0.1))
     records = [_record([[0, 0], [1, 1]])]
-    facts = evaluate_alignment(records, TableEncoder(VECTORS), params)
+    facts = evaluate_alignment(records, TableEncoder(VECTORS), params, model=COSINE_AT_HALF)
+    similarity = evaluate_alignment(records, TableEncoder(VECTORS), params, level="similarity")
     events = evaluate_alignment(records, TableEncoder(VECTORS), params, level="event")
     assert (facts["level"], facts["link_true_positives"], facts["link_recall"]) == ("fact", 1, 0.5)
+    assert (similarity["link_true_positives"], similarity["link_recall"]) == (1, 0.5)
     assert (events["level"], events["link_true_positives"], events["link_recall"]) == ("event", 2, 1.0)
     with pytest.raises(ValueError):
         evaluate_alignment(records, TableEncoder(VECTORS), params, level="story")
@@ -146,7 +162,7 @@ def test_event_level_links_are_a_broader_set_keeping_the_fact_level_kinds():
     a = _article(1, [[1, 0, 0], [0, 1, 0]])
     b = _article(2, [[0.99, 0.14, 0], [0.6, 0.8, 0]])
     events = replace(plain_cosine_params(pair_threshold=0.9, link_threshold=0.7), alignment=cosine_head(0.5))
-    facts = {(lk.a.sentence, lk.b.sentence): lk.kind for lk in align_pair(a, b, events)}
+    facts = {(lk.a.sentence, lk.b.sentence): lk.kind for lk in align_by_similarity(a, b, events)}
     event_links = {(lk.a.sentence, lk.b.sentence): lk.kind for lk in align_events(a, b, events)}
     assert facts == {(0, 0): "same", (1, 1): "partial"}
     assert event_links == {(0, 0): "same", (0, 1): "partial", (1, 1): "partial"}

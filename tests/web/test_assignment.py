@@ -116,7 +116,7 @@ def test_a_pair_without_common_facts_is_aligned_once(monkeypatch):
     calls = []
     real = alignment.align_pair
     monkeypatch.setattr(
-        alignment, "align_pair", lambda a, b: calls.append((a.article, b.article)) or real(a, b)
+        alignment, "align_pair", lambda a, b, **kw: calls.append((a.article, b.article)) or real(a, b, **kw)
     )
     ingest(ArticleInput(text=LIMA_2, outlet="C"), story=story)
     assert len(calls) == 2  # only the new article's pairs, not the old link-less one again

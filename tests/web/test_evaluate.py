@@ -54,10 +54,23 @@ def test_pairs_with_scores_report_spearman_of_the_graded_similarity():
 def test_alignment_reports_the_app_links_and_unique_sentences():
     scores = evaluate("alignment", "alignment.jsonl")
     assert (scores["level"], scores["n_records"], scores["n_pairs"]) == ("fact", 2, 25)
+    assert _counts(scores, "link_") == (5, 2, 2)
+    assert scores["link_recall"] == pytest.approx(5 / 7)
+    assert _counts(scores, "unique_") == (2, 0, 2)
+    assert scores["unique_f1"] == pytest.approx(2 / 3)
+
+
+def test_alignment_reports_the_previous_engine_at_the_similarity_level():
+    scores = evaluate("alignment", "alignment.jsonl", "--level", "similarity")
     assert _counts(scores, "link_") == (4, 0, 3)
-    assert scores["link_recall"] == pytest.approx(4 / 7)
     assert _counts(scores, "unique_") == (4, 2, 0)
-    assert scores["unique_f1"] == pytest.approx(0.8)
+
+
+def test_alignment_at_the_story_level_scores_the_facts_of_each_events_story():
+    scores = evaluate("alignment", "alignment.jsonl", "--level", "story")
+    assert (scores["level"], scores["n_stories"]) == ("story", 2)
+    assert _counts(scores, "link_") == (5, 1, 2)
+    assert _counts(scores, "unique_") == (3, 0, 1)
 
 
 def test_alignment_at_the_event_level_links_more_than_the_app_does():

@@ -123,11 +123,11 @@ def test_when_aligning_a_batch_fails_it_is_rolled_back_and_done_one_by_one(hashi
     real = compare.services.alignment.align_pair
     calls = {"n": 0}
 
-    def flaky(left, right):
+    def flaky(left, right, **kwargs):
         calls["n"] += 1
         if calls["n"] == 1:
             raise RuntimeError("alignment exploded")
-        return real(left, right)
+        return real(left, right, **kwargs)
 
     reset_index()
     expected = _snapshot([ingest(data).article for data in _inputs()])
@@ -217,7 +217,7 @@ def test_an_import_interrupted_while_aligning_leaves_its_articles_unfinished_not
 ):
     import compare.services.alignment
 
-    def interrupted(left, right):
+    def interrupted(left, right, **kwargs):
         raise KeyboardInterrupt  # what a kill looks like from inside: nothing after it runs
 
     monkeypatch.setattr(compare.services.alignment, "align_pair", interrupted)

@@ -41,9 +41,10 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--level",
-            choices=["fact", "event", "story"],
+            choices=["fact", "similarity", "event", "story"],
             default="fact",
-            help="alignment: 'fact', the app's own links (default); 'event', the broader same-event links; "
+            help="alignment: 'fact', the app's own links (default); 'similarity', the previous engine's; "
+            "'event', the broader same-event links; "
             "'story', each event's articles as one story, scored by the facts the app groups them into",
         )
         parser.add_argument(

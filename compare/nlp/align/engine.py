@@ -1,10 +1,12 @@
 """Which sentences of different outlets report the same fact.
 
-``align_pair`` links the sentences of two articles; ``group_facts`` turns the
-links of a whole story (N articles) into facts, each one either shared by
-several outlets, shared only in part, or reported by one outlet alone.
+``align_pair`` links the sentences of two articles with the fact-level pair
+model (``pair_model``, fitted on hand-labelled facts); ``group_facts`` turns
+the links of a whole story (N articles) into facts, each one either shared
+by several outlets, shared only in part, or reported by one outlet alone.
 
-A link is decided at the level of facts: two small models over the features
+``align_by_similarity`` is the previous engine, kept as a baseline: two
+small models over the features
 of ``compare.nlp.align.features`` judge each candidate pair on its own (P(same
 meaning), fitted on MRPC; a 0-5 similarity grade, fitted on STS-B news), and
 structure does the rest (one "same" counterpart per sentence, a few partial
@@ -18,6 +20,8 @@ only the evaluation runs is in ``compare.research.event_alignment``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from compare.nlp.align.facts import group_facts
@@ -28,6 +32,7 @@ from compare.nlp.align.links import (
     decide_links,
     pair_evidence,
 )
+from compare.nlp.align.pair_model import FactModel, load_model, pair_probabilities, story_idf
 from compare.nlp.align.params import DEFAULT_MODEL_ID, PARAMS_PATH, AlignmentParams, Head, load_params
 from compare.nlp.align.types import ArticleSentences, Fact, Link, SentenceRef
 
@@ -42,6 +47,7 @@ __all__ = [
     "Link",
     "PairEvidence",
     "SentenceRef",
+    "align_by_similarity",
     "align_pair",
     "candidates",
     "cosine_matrix",
@@ -70,10 +76,13 @@ def cosine_matrix(a: ArticleSentences, b: ArticleSentences) -> np.ndarray:
     return np.einsum("ik,jk->ij", unit_vectors(a.embeddings), unit_vectors(b.embeddings))
 
 
-def align_pair(a: ArticleSentences, b: ArticleSentences, params: AlignmentParams | None = None) -> list[Link]:
-    """Link the sentences of two articles that report the same fact ("same") or part of it ("partial").
+def align_by_similarity(
+    a: ArticleSentences, b: ArticleSentences, params: AlignmentParams | None = None
+) -> list[Link]:
+    """The previous engine, kept as the baseline ``evaluate`` reports and the event level builds on.
 
-    Every candidate pair gets two judgements of the pair on its own: P(same
+    Links the sentences of two articles that report the same fact ("same") or
+    part of it ("partial"). Every candidate pair gets two judgements of the pair on its own: P(same
     meaning) from the MRPC-fitted pair head and a 0-5 grade from the
     STS-fitted similarity head. Then structure decides:
 
@@ -109,6 +118,36 @@ def align_pair(a: ArticleSentences, b: ArticleSentences, params: AlignmentParams
             zip(rows.tolist(), cols.tolist(), kinds, evidence.similarity.tolist(), strict=True)
         )
         if kind
+    ]
+
+
+def align_pair(
+    a: ArticleSentences,
+    b: ArticleSentences,
+    *,
+    model: FactModel | None = None,
+    idf: Mapping[str, float] | None = None,
+) -> list[Link]:
+    """Link the sentences of two articles that report a common fact: all of it ("same") or part ("partial").
+
+    The fact-level pair model (``pair_model``) judges every sentence pair of
+    the two articles, in the context of each article and of the story.
+
+    Args:
+        a, b: the two articles with their sentence embeddings.
+        model: the fitted pair model; the packaged ``params/facts.json`` when omitted.
+        idf: word rarity (``story_idf``); by default over the two articles
+            alone, so that a pair's links never depend on the rest of the
+            story or on the order articles joined it.
+    Returns:
+        Links sorted by (a sentence, b sentence); ``score`` is P(link).
+    """
+    model = model or load_model()
+    idf = idf if idf is not None else story_idf([a.texts, b.texts])
+    probabilities = pair_probabilities(a.texts, b.texts, a.embeddings, b.embeddings, idf, model)
+    return [
+        Link(SentenceRef(a.article, i), SentenceRef(b.article, j), kind, round(p, 4))
+        for i, j, kind, p in model.links(probabilities)
     ]
 
 

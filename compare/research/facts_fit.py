@@ -1,0 +1,224 @@
+"""Fit the fact-level pair model on hand-labelled facts, by cross-validation over events.
+
+The facts file holds every outlet pair of each event. Events are dealt into
+folds (fixed seed); for each fold the model is fitted on the other folds'
+events only, its thresholds chosen on those events' own out-of-fold
+predictions (inner folds), and it is scored on the held-out events: per
+article pair (links, and sentences reported alone in the pair) and per
+story (each event's articles as one story grouped into facts, the way the
+app shows them). No event is ever on both sides.
+
+The shipped model is the average of the fold models (their raw-feature
+weights and thresholds): every weight was fitted without one fifth of the
+events, and no figure reported here comes from a model that saw its event.
+
+    manage.py calibrate_facts --data ../shared/eval-data/facts-dev.jsonl [--report]
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import StandardScaler
+
+from compare.nlp.align.pair_model import FactModel, grid_features, story_idf
+from compare.nlp.align.params import AlignmentParams, load_params
+from compare.nlp.embedding.encoders import Encoder
+from compare.research.evaluation import article_vectors, event_of, record_articles
+from compare.research.metrics import prf
+from compare.research.story_evaluation import evaluate_stories
+
+SEED = 0
+FOLDS = 5
+# Regularisation of the logistic regression (scikit-learn's C), on standardised features.
+C = 1.0
+
+
+@dataclass
+class PairData:
+    """One article pair: its grid features, gold labels, and the gold kinds of its links."""
+
+    record: dict
+    features: np.ndarray
+    labels: np.ndarray  # 1 where the pair (i, j) is a gold link, row-major
+    same: np.ndarray  # 1 where the gold link is "same"
+
+
+def event_folds(records: Sequence[dict], folds: int = FOLDS, seed: int = SEED) -> list[list[str]]:
+    """The events dealt into ``folds`` groups: sorted, shuffled with a fixed seed, dealt round-robin."""
+    events = sorted({event_of(r["id"]) for r in records})
+    order = np.random.RandomState(seed).permutation(len(events))
+    return [[events[k] for k in order[f::folds]] for f in range(folds)]
+
+
+def pair_data(records: Sequence[dict], vectors: dict[str, np.ndarray]) -> list[PairData]:
+    out = []
+    for record in records:
+        a, b = record_articles(record, vectors)
+        # Word rarity over the pair alone, as ``align_pair`` computes it in the app.
+        features = grid_features(a.texts, b.texts, a.embeddings, b.embeddings, story_idf([a.texts, b.texts]))
+        nb = len(b.texts)
+        labels = np.zeros(len(a.texts) * nb)
+        same = np.zeros_like(labels)
+        kinds = record.get("kinds", {})
+        for i, j in record["gold_links"]:
+            labels[i * nb + j] = 1
+            same[i * nb + j] = kinds.get(f"{i}-{j}") == "same"
+        out.append(PairData(record, features, labels, same))
+    return out
+
+
+def _fit_raw(data: Sequence[PairData]) -> tuple[np.ndarray, float]:
+    """Logistic regression on standardised features, returned as weights on the raw features."""
+    x = np.vstack([d.features for d in data])
+    y = np.concatenate([d.labels for d in data])
+    scaler = StandardScaler().fit(x)
+    fitted = LogisticRegression(C=C, max_iter=5000).fit(scaler.transform(x), y)
+    scale = np.where(scaler.scale_ == 0, 1.0, scaler.scale_)
+    weights = fitted.coef_[0] / scale
+    bias = float(fitted.intercept_[0] - np.sum(fitted.coef_[0] * scaler.mean_ / scale))
+    return weights, bias
+
+
+def _probabilities(weights: np.ndarray, bias: float, data: Sequence[PairData]) -> list[np.ndarray]:
+    model = FactModel(weights, bias, 0.5, 1.0)
+    return [model.probabilities(d.features) for d in data]
+
+
+def pair_counts(data: Sequence[PairData], predicted: Sequence[np.ndarray]) -> dict[str, int]:
+    """Pooled link and reported-alone counts, as ``evaluate alignment`` counts them per pair."""
+    counts: dict[str, int] = defaultdict(int)
+    for d, links in zip(data, predicted, strict=True):
+        na, nb = len(d.record["a"]["sentences"]), len(d.record["b"]["sentences"])
+        gold, guess = d.labels.reshape(na, nb) > 0, links.reshape(na, nb)
+        counts["tp"] += int(np.sum(gold & guess))
+        counts["fp"] += int(np.sum(guess & ~gold))
+        counts["fn"] += int(np.sum(gold & ~guess))
+        for axis in (1, 0):
+            gold_alone, guess_alone = ~gold.any(axis=axis), ~guess.any(axis=axis)
+            counts["alone_tp"] += int(np.sum(gold_alone & guess_alone))
+            counts["alone_fp"] += int(np.sum(guess_alone & ~gold_alone))
+            counts["alone_fn"] += int(np.sum(gold_alone & ~guess_alone))
+    return counts
+
+
+def _best_threshold(score: Callable[[float], float], grid: np.ndarray) -> float:
+    values = [score(t) for t in grid]
+    return float(grid[int(np.argmax(values))])
+
+
+THRESHOLDS = np.round(np.arange(0.05, 0.951, 0.01), 2)
+
+
+def _choose_thresholds(data: Sequence[PairData], probabilities: Sequence[np.ndarray]) -> tuple[float, float]:
+    """The link threshold that maximises pooled link F1, and the one above which a link is "same"."""
+
+    def link_f1(t: float) -> float:
+        c = pair_counts(data, [p >= t for p in probabilities])
+        return prf(c["tp"], c["fp"], c["fn"]).f1
+
+    link = _best_threshold(link_f1, THRESHOLDS)
+    p = np.concatenate(probabilities)
+    gold_links = np.concatenate([d.labels for d in data]) > 0
+    same = np.concatenate([d.same for d in data]) > 0
+
+    def same_f1(t: float) -> float:
+        guess = gold_links & (p >= t)
+        tp = int(np.sum(guess & same))
+        return prf(tp, int(np.sum(guess & ~same)), int(np.sum(same & gold_links)) - tp).f1
+
+    return link, max(link, _best_threshold(same_f1, THRESHOLDS))
+
+
+def fit_model(data: Sequence[PairData], inner_folds: int = FOLDS - 1) -> FactModel:
+    """Weights from all of ``data``; thresholds from its own out-of-fold predictions (folds over events)."""
+    weights, bias = _fit_raw(data)
+    records = [d.record for d in data]
+    out_of_fold: dict[int, np.ndarray] = {}
+    for events in event_folds(records, inner_folds):
+        held = {n for n, d in enumerate(data) if event_of(d.record["id"]) in events}
+        w, b = _fit_raw([d for n, d in enumerate(data) if n not in held])
+        for n, p in zip(sorted(held), _probabilities(w, b, [data[n] for n in sorted(held)]), strict=True):
+            out_of_fold[n] = p
+    link, same = _choose_thresholds(data, [out_of_fold[n] for n in range(len(data))])
+    return FactModel(weights, bias, link, same)
+
+
+def average_models(models: Sequence[FactModel], provenance: dict) -> FactModel:
+    """One model from several: their weights, bias and thresholds averaged."""
+    return FactModel(
+        weights=np.mean([m.weights for m in models], axis=0),
+        bias=float(np.mean([m.bias for m in models])),
+        link_threshold=round(float(np.mean([m.link_threshold for m in models])), 4),
+        same_threshold=round(float(np.mean([m.same_threshold for m in models])), 4),
+        model_id=models[0].model_id,
+        provenance=provenance,
+    )
+
+
+def _scores(counts: dict[str, int]) -> dict[str, float]:
+    link = prf(counts["tp"], counts["fp"], counts["fn"])
+    alone = prf(counts["alone_tp"], counts["alone_fp"], counts["alone_fn"])
+    return {**link.as_dict("link_"), **alone.as_dict("unique_")}
+
+
+_STORY_COUNTS = {
+    "tp": "link_true_positives",
+    "fp": "link_false_positives",
+    "fn": "link_false_negatives",
+    "alone_tp": "unique_true_positives",
+    "alone_fp": "unique_false_positives",
+    "alone_fn": "unique_false_negatives",
+}
+
+
+def cross_validate(
+    records: Sequence[dict], encoder: Encoder, params: AlignmentParams | None = None, folds: int = FOLDS
+) -> tuple[dict, list[FactModel]]:
+    """Per-fold and pooled held-out scores (pair and story level), and each fold's model.
+
+    Returns:
+        ``{"folds": [...], "pair": {...}, "story": {...}}`` and the fold models.
+    """
+    params = params or load_params()
+    records = list(records)
+    vectors = article_vectors(records, encoder)
+    data = pair_data(records, vectors)
+    report: dict = {"folds": []}
+    pooled: dict[str, int] = defaultdict(int)
+    story_counts: dict[str, int] = defaultdict(int)
+    models = []
+    for number, events in enumerate(event_folds(records, folds)):
+        train = [d for d in data if event_of(d.record["id"]) not in events]
+        test = [d for d in data if event_of(d.record["id"]) in events]
+        model = fit_model(train)
+        models.append(model)
+        predicted = [p >= model.link_threshold for p in _probabilities(model.weights, model.bias, test)]
+        counts = pair_counts(test, predicted)
+        for key, value in counts.items():
+            pooled[key] += value
+        story = evaluate_stories([d.record for d in test], encoder, params, model=model)
+        for key, name in _STORY_COUNTS.items():
+            story_counts[key] += story[name]
+        report["folds"].append(
+            {
+                "fold": number,
+                "events": len(events),
+                "link_threshold": model.link_threshold,
+                "same_threshold": model.same_threshold,
+                **{
+                    f"pair_{k}": v
+                    for k, v in _scores(counts).items()
+                    if k.endswith(("precision", "recall", "f1"))
+                },
+                "story_link_f1": story["link_f1"],
+                "story_unique_f1": story["unique_f1"],
+            }
+        )
+    report["pair"] = _scores(pooled)
+    report["story"] = _scores(story_counts)
+    return report, models
