@@ -19,7 +19,7 @@ from itertools import combinations
 
 import numpy as np
 
-from compare.nlp.align.engine import AlignmentParams, ArticleSentences, align_pair, group_facts, load_params
+from compare.nlp.align.engine import ArticleSentences, align_pair, group_facts
 from compare.nlp.align.pair_model import FactModel
 from compare.nlp.align.types import Fact, Link, SentenceRef
 from compare.nlp.embedding.encoders import Encoder
@@ -64,64 +64,68 @@ def story_articles(story: EventStory, vectors: dict[str, np.ndarray]) -> list[Ar
     ]
 
 
-def predicted_facts(
-    articles: list[ArticleSentences],
-    params: AlignmentParams,
-    align: PairAligner | None = None,
-    model: FactModel | None = None,
-) -> list[Fact]:
-    """The story's facts as the app makes them: every article pair aligned, the links grouped."""
+def story_links(
+    articles: list[ArticleSentences], align: PairAligner | None = None, model: FactModel | None = None
+) -> list[Link]:
+    """Every article pair of the story aligned, as the app aligns a story."""
     align = align or (lambda a, b: align_pair(a, b, model=model))
-    links = [link for a, b in combinations(articles, 2) for link in align(a, b)]
-    return group_facts(articles, links, params)
+    return [link for a, b in combinations(articles, 2) for link in align(a, b)]
+
+
+def count_story(story: EventStory, facts: Sequence[Fact], counts: dict[str, int]) -> None:
+    """Add one story's co-membership and reported-alone counts (alone: a fact of kind "unique")."""
+    predicted = {
+        frozenset({x, y})
+        for fact in facts
+        for x, y in combinations(fact.members, 2)
+        if x.article != y.article
+    }
+    counts["tp"] += len(predicted & story.gold)
+    counts["fp"] += len(predicted - story.gold)
+    counts["fn"] += len(story.gold - predicted)
+    gold_linked = {ref for pair in story.gold for ref in pair}
+    for fact in facts:
+        alone = fact.kind == "unique"
+        for ref in fact.members:
+            gold_alone = ref not in gold_linked
+            counts["alone_tp"] += alone and gold_alone
+            counts["alone_fp"] += alone and not gold_alone
+            counts["alone_fn"] += gold_alone and not alone
+
+
+def story_scores(counts: dict[str, int]) -> dict:
+    links = prf(counts["tp"], counts["fp"], counts["fn"])
+    alone = prf(counts["alone_tp"], counts["alone_fp"], counts["alone_fn"])
+    return {**links.as_dict("link_"), **alone.as_dict("unique_")}
 
 
 def evaluate_stories(
     records: Iterable[dict],
     encoder: Encoder,
-    params: AlignmentParams | None = None,
     align: PairAligner | None = None,
     model: FactModel | None = None,
+    min_link_fraction: float | None = None,
 ) -> dict:
     """Fact co-membership and reported-alone precision/recall/F1, pooled over the events' stories.
 
     Args:
         records: facts-file records (all outlet pairs of each event).
         encoder: turns sentences into unit vectors.
-        params: fitted parameters; the packaged file when omitted.
         align: the pair aligner (default: the app's ``align_pair``).
         model: the pair model ``align_pair`` uses (default: the shipped one).
+        min_link_fraction: how linked two groups must be to form one fact (default: the model's).
     """
-    params = params or load_params()
     records = list(records)
     vectors = article_vectors(records, encoder)
     counts: dict[str, int] = defaultdict(int)
     stories = event_stories(records)
     for story in stories:
-        facts = predicted_facts(story_articles(story, vectors), params, align, model)
-        predicted = {
-            frozenset({x, y})
-            for fact in facts
-            for x, y in combinations(fact.members, 2)
-            if x.article != y.article
-        }
-        counts["tp"] += len(predicted & story.gold)
-        counts["fp"] += len(predicted - story.gold)
-        counts["fn"] += len(story.gold - predicted)
-        gold_linked = {ref for pair in story.gold for ref in pair}
-        for fact in facts:
-            alone = len(set(fact.articles)) == 1
-            for ref in fact.members:
-                gold_alone = ref not in gold_linked
-                counts["alone_tp"] += alone and gold_alone
-                counts["alone_fp"] += alone and not gold_alone
-                counts["alone_fn"] += gold_alone and not alone
-    links = prf(counts["tp"], counts["fp"], counts["fn"])
-    alone = prf(counts["alone_tp"], counts["alone_fp"], counts["alone_fn"])
+        articles = story_articles(story, vectors)
+        facts = group_facts(articles, story_links(articles, align, model), min_link_fraction)
+        count_story(story, facts, counts)
     return {
         "level": "story",
         "n_stories": len(stories),
         "n_articles": sum(len(s.names) for s in stories),
-        **links.as_dict("link_"),
-        **alone.as_dict("unique_"),
+        **story_scores(counts),
     }

@@ -218,7 +218,7 @@ def _story() -> list[ArticleSentences]:
 
 def test_group_facts_joins_a_fact_reported_by_three_outlets():
     links = [_link((10, 0), (20, 1)), _link((20, 1), (30, 2)), _link((10, 0), (30, 2), score=0.8)]
-    facts = group_facts(_story(), links, load_params())
+    facts = group_facts(_story(), links, 0.6)
     shared = [fact for fact in facts if fact.kind == "shared"]
     assert len(shared) == 1
     assert shared[0].articles == (10, 20, 30)
@@ -227,19 +227,19 @@ def test_group_facts_joins_a_fact_reported_by_three_outlets():
 
 def test_group_facts_does_not_chain_unrelated_sentences_through_a_middle_link():
     links = [_link((10, 0), (20, 0), score=0.95), _link((20, 0), (30, 0), score=0.6)]
-    facts = group_facts(_story(), links, load_params())
+    facts = group_facts(_story(), links, 0.6)
     fact_of = {ref: fact.id for fact in facts for ref in fact.members}
     assert fact_of[SentenceRef(10, 0)] == fact_of[SentenceRef(20, 0)]
     assert fact_of[SentenceRef(30, 0)] != fact_of[SentenceRef(10, 0)]
 
 
 def test_a_fact_joined_only_by_partial_links_is_partial():
-    facts = group_facts(_story(), [_link((10, 1), (20, 2), kind="partial")], load_params())
+    facts = group_facts(_story(), [_link((10, 1), (20, 2), kind="partial")], 0.6)
     assert [fact.kind for fact in facts if len(fact.members) > 1] == ["partial"]
 
 
 def test_unlinked_sentences_are_unique_facts_of_one_article():
-    facts = group_facts(_story(), [], load_params())
+    facts = group_facts(_story(), [], 0.6)
     assert len(facts) == 9
     assert all(fact.kind == "unique" and len(fact.articles) == 1 for fact in facts)
     assert [fact.id for fact in facts] == list(range(9))
@@ -247,7 +247,7 @@ def test_unlinked_sentences_are_unique_facts_of_one_article():
 
 def test_group_facts_rejects_a_link_to_an_unknown_sentence():
     with pytest.raises(ValueError):
-        group_facts(_story(), [_link((10, 0), (40, 0))], load_params())
+        group_facts(_story(), [_link((10, 0), (40, 0))], 0.6)
 
 
 @settings(max_examples=60, deadline=None)
@@ -264,15 +264,17 @@ def test_group_facts_rejects_a_link_to_an_unknown_sentence():
         max_size=30,
     )
 )
-def test_every_sentence_ends_in_exactly_one_fact(raw_links):
+def test_every_sentence_ends_in_exactly_one_fact_and_only_unlinked_ones_are_alone(raw_links):
     articles = [_article(key, [[1.0]] * 4) for key in (0, 1, 2)]
     links = [_link((x, i), (y, j), kind, score) for x, i, y, j, score, kind in raw_links if x != y]
-    facts = group_facts(articles, links, load_params())
+    facts = group_facts(articles, links, 0.6)
     members = [ref for fact in facts for ref in fact.members]
     assert sorted(members) == sorted(SentenceRef(a, s) for a in (0, 1, 2) for s in range(4))
+    linked = {ref for link in links for ref in (link.a, link.b)}
     for fact in facts:
         assert set(fact.articles) == {ref.article for ref in fact.members}
-        assert (fact.kind == "unique") == (len(fact.members) == 1)
+        # Reported alone: one sentence with no link at all (a linked one left on its own is partial).
+        assert (fact.kind == "unique") == (len(fact.members) == 1 and fact.members[0] not in linked)
 
 
 def test_params_survive_a_round_trip_through_json():

@@ -55,7 +55,8 @@ class Command(BaseCommand):
                 f"fold {fold['fold']} ({fold['events']} events): "
                 f"pair {_prf(fold, 'pair_link_')}, alone F1 {fold['pair_unique_f1']:.3f}; "
                 f"story link F1 {fold['story_link_f1']:.3f}, alone F1 {fold['story_unique_f1']:.3f}; "
-                f"thresholds {fold['link_threshold']}/{fold['same_threshold']}"
+                f"thresholds {fold['link_threshold']}/{fold['same_threshold']}, "
+                f"fact fraction {fold['min_link_fraction']}"
             )
         for level in ("pair", "story"):
             scores = report[level]

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from compare.nlp.align.params import AlignmentParams, load_params
+from compare.nlp.align.pair_model import load_model
 from compare.nlp.align.types import ArticleSentences, Fact, Link, SentenceRef
 
 
 def group_facts(
-    articles: Sequence[ArticleSentences], links: Sequence[Link], params: AlignmentParams | None = None
+    articles: Sequence[ArticleSentences], links: Sequence[Link], min_link_fraction: float | None = None
 ) -> list[Fact]:
     """Group the links of a story into facts; every sentence ends in exactly one fact.
 
@@ -25,11 +25,14 @@ def group_facts(
     Args:
         articles: the story's articles (their order sets the order of facts).
         links: links between sentences of different articles (from ``align_pair``).
-        params: fitted parameters; the packaged file when omitted.
+        min_link_fraction: the share of the cross-article pairs between two
+            groups that must be linked for them to merge; the fitted pair
+            model's when omitted.
     Returns:
         Facts ordered by their first sentence; ids 0..n-1.
     """
-    params = params or load_params()
+    if min_link_fraction is None:
+        min_link_fraction = load_model().min_link_fraction
     order = {article.article: position for position, article in enumerate(articles)}
     if len(order) != len(articles):
         raise ValueError("article keys must be distinct")
@@ -41,10 +44,11 @@ def group_facts(
             raise ValueError(f"link {link} names a sentence not among the articles")
         if link.a.article != link.b.article:
             linked[_key(link.a, link.b)] = link
-    groups = _average_linkage(refs, linked, params.fact_min_link_fraction)
+    groups = _average_linkage(refs, linked, min_link_fraction)
     sort_key = lambda ref: (order[ref.article], ref.sentence)  # noqa: E731
     ordered = sorted((sorted(group, key=sort_key) for group in groups), key=lambda g: sort_key(g[0]))
-    return [_make_fact(n, members, linked, order) for n, members in enumerate(ordered)]
+    linked_refs = {ref for pair in linked for ref in pair}
+    return [_make_fact(n, members, linked, order, linked_refs) for n, members in enumerate(ordered)]
 
 
 def _key(x: SentenceRef, y: SentenceRef) -> tuple[SentenceRef, SentenceRef]:
@@ -88,10 +92,12 @@ def _make_fact(
     members: list[SentenceRef],
     linked: dict[tuple[SentenceRef, SentenceRef], Link],
     order: dict[int, int],
+    linked_refs: set[SentenceRef],
 ) -> Fact:
     articles = tuple(sorted({ref.article for ref in members}, key=order.__getitem__))
     if len(members) == 1:
-        kind = "unique"
+        # Linked, but its counterparts sit in facts of their own: partly shared, never "alone".
+        kind = "partial" if members[0] in linked_refs else "unique"
     else:
         inside = [linked.get(_key(x, y)) for n, x in enumerate(members) for y in members[n + 1 :]]
         kind = "shared" if any(link is not None and link.kind == "same" for link in inside) else "partial"

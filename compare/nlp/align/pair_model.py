@@ -231,6 +231,8 @@ class FactModel:
     bias: float
     link_threshold: float
     same_threshold: float
+    # ``group_facts``: the share of the cross-article pairs of two groups that must link for one fact.
+    min_link_fraction: float = 0.6
     names: tuple[str, ...] = FEATURE_NAMES
     model_id: str = PACKAGED_MODEL_ID
     provenance: Mapping[str, Any] = field(default_factory=dict, compare=False)
@@ -257,6 +259,7 @@ class FactModel:
             "bias": round(float(self.bias), 8),
             "link_threshold": self.link_threshold,
             "same_threshold": self.same_threshold,
+            "min_link_fraction": self.min_link_fraction,
             "provenance": dict(self.provenance),
         }
 
@@ -272,6 +275,7 @@ class FactModel:
             bias=float(data["bias"]),
             link_threshold=float(data["link_threshold"]),
             same_threshold=float(data["same_threshold"]),
+            min_link_fraction=float(data.get("min_link_fraction", 0.6)),
             names=names,
             model_id=str(data.get("model_id", PACKAGED_MODEL_ID)),
             provenance=data.get("provenance", {}),
