@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,7 @@ from compare.services.corrections import CorrectionError
 from compare.services.ingest import IngestError, near_duplicates
 from compare.services.preview import preview_article
 from compare.services.tasks import process_article_task, submit_article
+from compare.web.access import permission_required, reader_required
 from compare.web.forms import UploadForm
 from compare.web.views import int_param
 
@@ -35,7 +35,7 @@ def _too_big(request: HttpRequest, template: str) -> HttpResponse:
     return _upload_page(request, template, {"form": UploadForm(), "too_big": TOO_BIG}, status=413)
 
 
-@login_required
+@permission_required("compare.add_article")
 @require_http_methods(["GET", "POST"])
 def article_new(request: HttpRequest) -> HttpResponse:
     duplicate: Article | None = None
@@ -79,6 +79,7 @@ def _after_upload(request: HttpRequest, article: Article) -> HttpResponse:
 
 
 @require_GET
+@reader_required
 def article_status(request: HttpRequest, article_id: int) -> HttpResponse:
     """Where an upload waits for background processing; refreshes itself until done."""
     article = get_object_or_404(Article.objects.select_related("outlet"), pk=article_id)
@@ -95,7 +96,7 @@ def article_status(request: HttpRequest, article_id: int) -> HttpResponse:
     return render(request, template, {"article": article})
 
 
-@login_required
+@permission_required("compare.change_article")
 @require_POST
 def article_retry(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=article_id)
@@ -113,7 +114,7 @@ def _comparison_url(article: Article) -> str:
     return reverse("compare:story-detail", args=[article.story_id]) + query
 
 
-@login_required
+@permission_required("compare.add_article")
 @require_POST
 def article_preview(request: HttpRequest) -> HttpResponse:
     """The htmx preview: kept sentences, what cleaning removes and why, likely stories."""
@@ -155,7 +156,7 @@ def _apply(request: HttpRequest, story_id: int, action, success: str) -> HttpRes
     return _back_to_story(request, story_id)
 
 
-@login_required
+@permission_required("compare.change_link")
 @require_POST
 def link_verdict(request: HttpRequest, link_id: int) -> HttpResponse:
     link = get_object_or_404(Link, pk=link_id)
@@ -168,7 +169,7 @@ def link_verdict(request: HttpRequest, link_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@permission_required("compare.add_link")
 @require_POST
 def link_add(request: HttpRequest, story_id: int) -> HttpResponse:
     story = get_object_or_404(Story, pk=story_id)
@@ -184,7 +185,7 @@ def link_add(request: HttpRequest, story_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@permission_required("compare.change_article")
 @require_POST
 def sentence_furniture(request: HttpRequest, sentence_id: int) -> HttpResponse:
     sentence = get_object_or_404(Sentence.objects.select_related("article"), pk=sentence_id)
@@ -197,7 +198,7 @@ def sentence_furniture(request: HttpRequest, sentence_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@permission_required("compare.change_article")
 @require_POST
 def removal_restore(request: HttpRequest, removal_id: int) -> HttpResponse:
     removal = get_object_or_404(Removal.objects.select_related("article"), pk=removal_id)
@@ -209,7 +210,7 @@ def removal_restore(request: HttpRequest, removal_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@permission_required("compare.change_article")
 @require_POST
 def article_move(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=article_id)
@@ -223,7 +224,7 @@ def article_move(request: HttpRequest, article_id: int) -> HttpResponse:
     return redirect(reverse("compare:story-detail", args=[target.pk]))
 
 
-@login_required
+@permission_required("compare.change_story")
 @require_POST
 def story_merge(request: HttpRequest, story_id: int) -> HttpResponse:
     story = get_object_or_404(Story, pk=story_id)
@@ -236,7 +237,7 @@ def story_merge(request: HttpRequest, story_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@permission_required("compare.change_story")
 @require_POST
 def story_rename(request: HttpRequest, story_id: int) -> HttpResponse:
     story = get_object_or_404(Story, pk=story_id)

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import wraps
 
-from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -16,18 +13,7 @@ from django.views.decorators.http import require_GET
 from compare.models import Article, Link, Outlet, Sentence, Story
 from compare.nlp.diff import conflicts, word_diff
 from compare.services import exports, screens
-
-
-def reader_required(view):
-    """Reading is open unless READING_REQUIRES_LOGIN is on (checked per request, so tests can flip it)."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if settings.READING_REQUIRES_LOGIN and not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return wrapper
+from compare.web.access import reader_required
 
 
 def int_param(value: str | None) -> int | None:
@@ -114,7 +100,7 @@ def story_detail(request: HttpRequest, story_id: int) -> HttpResponse:
         sort=request.GET.get("sort", ""),
         export_buttons=exports.buttons(),
         other_stories=Story.objects.exclude(pk=story.pk).order_by("-updated_at").only("id", "title")[:100]
-        if request.user.is_authenticated
+        if request.user.has_perm("compare.change_article") or request.user.has_perm("compare.change_story")
         else [],
     )
     return render(request, "compare/story_detail.html", context)

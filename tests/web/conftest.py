@@ -7,6 +7,7 @@ import random
 import pytest
 
 from compare.services.ingest import ArticleInput
+from compare.services.roles import grant_role
 from compare.services.vectors import forget_checks
 
 ARTICLE_TEXT = """Storm closes harbour in Valletta
@@ -35,7 +36,9 @@ def article_input() -> ArticleInput:
 
 @pytest.fixture
 def editor(django_user_model):
-    return django_user_model.objects.create_user("editor", password="correct horse battery staple")
+    user = django_user_model.objects.create_user("editor", password="correct horse battery staple")
+    grant_role(user, "editor")
+    return user
 
 
 @pytest.fixture
