@@ -2,12 +2,44 @@
 
 from __future__ import annotations
 
+import urllib.parse
+
 import numpy as np
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
 from compare.nlp.cleaning.rules import REASONS
+
+# What browsers drop around a URL before reading its scheme: " javascript:" is still javascript.
+_URL_EDGES = "".join(chr(c) for c in range(0x21))
+
+
+def web_url(value: str) -> str:
+    """An article's address, stripped, if it is a plain http(s) URL; "" stays "".
+
+    Every input path (form, file import, JSON Lines, seeds) reaches this through
+    ``Article.save``; ``compare.services.sources.clean_url`` asks it first so the
+    editor gets the reason before anything is stored. Tabs and newlines inside
+    are refused, not removed: browsers drop them, so "javascript:" split by a tab is still a script.
+
+    Raises:
+        ValidationError: any other scheme (javascript:, data:, vbscript:, ftp:...), no host, or junk.
+    """
+    url = value.strip(_URL_EDGES)
+    if not url:
+        return ""
+    message = "The article's URL must be an http:// or https:// address."
+    if any(c in url for c in "\t\r\n"):
+        raise ValidationError(message, code="url-scheme")
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:  # e.g. an unbalanced "[" in the host
+        raise ValidationError(message, code="url-scheme") from None
+    if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
+        raise ValidationError(message, code="url-scheme")
+    return url
 
 
 class Outlet(models.Model):
@@ -54,7 +86,7 @@ class Article(models.Model):
     )
     outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="articles")
     title = models.CharField(max_length=500, blank=True)
-    url = models.URLField(max_length=2000, blank=True)
+    url = models.URLField(max_length=2000, blank=True, validators=[web_url])
     published = models.DateTimeField(null=True, blank=True)
     source_name = models.CharField(max_length=300, blank=True, help_text="File name or URL it came from")
     # Exactly as received: never altered, so nothing an outlet wrote is ever lost.
@@ -75,6 +107,15 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outlet}: {self.title or '(untitled)'}"
+
+    def clean(self) -> None:
+        super().clean()
+        self.url = web_url(self.url)
+
+    def save(self, *args, **kwargs) -> None:
+        # The page links to ``url``: no path may store a javascript: or data: address, whatever it skipped.
+        self.url = web_url(self.url)
+        super().save(*args, **kwargs)
 
 
 class Sentence(models.Model):

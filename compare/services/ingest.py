@@ -23,9 +23,10 @@ from datetime import datetime
 
 import numpy as np
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from compare.models import Article, Outlet, Removal, Sentence, Story
+from compare.models import Article, Outlet, Removal, Sentence, Story, web_url
 from compare.nlp.cleaning.pipeline import ProcessedArticle, process_text
 from compare.nlp.embedding.encoders import Encoder, text_hash
 from compare.nlp.stories.clustering import ArticleProfile, build_profile
@@ -99,6 +100,10 @@ def validate_input(data: ArticleInput) -> None:
         )
     if not data.outlet.strip():
         raise IngestError("Say which outlet published the article.")
+    try:
+        web_url(data.url)
+    except ValidationError as exc:
+        raise IngestError(exc.messages[0]) from None
     # A cheap pass without the model: text that is nothing but page furniture is
     # refused before it is stored (the model can only remove more).
     sentences = len(model_free_sentences(data.text))

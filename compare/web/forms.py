@@ -20,6 +20,7 @@ class UploadForm(forms.Form):
     outlet = forms.CharField(max_length=200, help_text="An existing outlet's name, or a new one.")
     url = forms.URLField(
         max_length=2000,
+        assume_scheme="https",
         required=False,
         label="URL of the article",
         help_text="Where it was published. Tick 'fetch' to import the page from it.",
@@ -53,6 +54,12 @@ class UploadForm(forms.Form):
         if story is None:
             raise forms.ValidationError("That story does not exist.")
         return story
+
+    def clean_url(self) -> str:
+        try:
+            return sources.clean_url(self.cleaned_data.get("url") or "")
+        except sources.SourceError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
