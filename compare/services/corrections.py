@@ -157,7 +157,10 @@ def restore_removal(removal: Removal, user) -> Article:
 
 def move_article(article: Article, target: Story, user) -> Story:
     source = article.story
-    story = stories.move_article(article, target)
+    try:
+        story = stories.move_article(article, target)
+    except stories.StoryGone as exc:
+        raise CorrectionError(str(exc)) from None
     record(story, user, "moved", article=article.pk, source=source.pk if source else None, target=story.pk)
     return story
 
@@ -166,7 +169,10 @@ def merge_stories(target: Story, other: Story, user) -> Story:
     if target.pk == other.pk:
         raise CorrectionError("Choose another story to merge with.")
     other_id, other_title = other.pk, other.title
-    story = stories.merge_stories(target, other)
+    try:
+        story = stories.merge_stories(target, other)
+    except stories.StoryGone as exc:
+        raise CorrectionError(str(exc)) from None
     record(story, user, "merged", other=other_id, other_title=other_title)
     return story
 

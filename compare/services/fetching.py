@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import http.client
 import ipaddress
+import logging
 import socket
 import time
 import urllib.error
@@ -24,6 +25,8 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
+
+logger = logging.getLogger(__name__)
 
 Resolver = Callable[[str, int], list[str]]
 
@@ -42,7 +45,7 @@ class FetchedPage:
 def system_resolver(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror:
+    except (socket.gaierror, UnicodeError):
         raise FetchError(f"The host name '{host}' could not be found.") from None
     return list(dict.fromkeys(info[4][0] for info in infos))  # in the system's order of preference
 
@@ -60,11 +63,15 @@ def check_url(url: str, *, allow_private: bool, resolver: Resolver = system_reso
         FetchError: with the reason.
     """
     url = url.strip()
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:  # "http://[::1" and the like
+        raise FetchError("The address is not a valid URL.") from None
     if parts.scheme not in {"http", "https"}:
         raise FetchError("Only http:// and https:// addresses can be imported.")
     if not parts.hostname:
         raise FetchError("The address has no host name.")
+    _check_host_name(parts.hostname)
     if parts.username or parts.password:
         raise FetchError("Addresses with a user name or password are not accepted.")
     try:
@@ -73,6 +80,25 @@ def check_url(url: str, *, allow_private: bool, resolver: Resolver = system_reso
         raise FetchError("The address has an invalid port.") from None
     _vetted_addresses(parts.hostname, port, allow_private=allow_private, resolver=resolver)
     return url
+
+
+def _check_host_name(host: str) -> None:
+    """Refuse a name DNS cannot carry: a label over 63 characters once IDNA-encoded, or 253 in all."""
+    try:
+        ip = ipaddress.ip_address(host.split("%")[0])
+    except ValueError:
+        ip = None
+    if ip is not None:
+        return
+    try:
+        encoded = host.encode("idna")
+    except UnicodeError:
+        raise FetchError(
+            "The host name is not valid: each part between dots must be at most 63 characters "
+            "(once non-Latin letters are encoded)."
+        ) from None
+    if len(encoded) > 253:
+        raise FetchError("The host name is too long (more than 253 characters).")
 
 
 def _vetted_addresses(host: str, port: int, *, allow_private: bool, resolver: Resolver) -> list[str]:
@@ -206,6 +232,9 @@ def fetch_page(
             data = response.read(max_bytes + 1)
             content_type = response.headers.get("Content-Type", "")
             final_url = response.geturl()
+            if len(data) <= max_bytes and getattr(response, "length", None):
+                # Fewer bytes than Content-Length announced: the page was cut off on the way.
+                raise http.client.IncompleteRead(data, response.length)
     except FetchError:
         raise
     except urllib.error.HTTPError as exc:
@@ -213,6 +242,10 @@ def fetch_page(
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise FetchError(f"The page could not be fetched ({reason}).") from None
+    except (http.client.HTTPException, ValueError) as exc:
+        # A garbled status line, an endless header, a broken chunk, a redirect to a malformed address...
+        logger.info("fetching %s: invalid HTTP response: %r", url, exc)
+        raise FetchError("The site answered with something that is not a valid web page response.") from None
     if len(data) > max_bytes:
         raise FetchError(f"The page is larger than the {max_bytes // 1024 // 1024} MB limit.")
     return FetchedPage(url=final_url, data=data, content_type=content_type)

@@ -219,7 +219,11 @@ def article_move(request: HttpRequest, article_id: int) -> HttpResponse:
         target = Story.objects.create(title=article.title or "Untitled story")
     else:
         target = get_object_or_404(Story, pk=int_param(target_id) or 0)
-    corrections.move_article(article, target, request.user)
+    try:
+        corrections.move_article(article, target, request.user)
+    except CorrectionError as exc:
+        messages.error(request, str(exc))
+        return redirect(reverse("compare:story-detail", args=[article.story_id]) if article.story_id else "/")
     messages.success(request, f"Moved “{article.title}” to “{target.title}”.")
     return redirect(reverse("compare:story-detail", args=[target.pk]))
 

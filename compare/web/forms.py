@@ -50,7 +50,12 @@ class UploadForm(forms.Form):
             return None
         if value == "new":
             return "new"
-        story = Story.objects.filter(pk=int(value)).first() if value.isdigit() else None
+        # isdigit() accepts "²" and int() refuses it; 18 digits keep the id within a database integer.
+        story = (
+            Story.objects.filter(pk=int(value)).first()
+            if value.isascii() and value.isdigit() and len(value) <= 18
+            else None
+        )
         if story is None:
             raise forms.ValidationError("That story does not exist.")
         return story

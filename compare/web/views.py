@@ -15,13 +15,19 @@ from compare.nlp.diff import conflicts, word_diff
 from compare.services import exports, screens
 from compare.web.access import reader_required
 
+# The largest id a database integer column holds (PostgreSQL bigint, SQLite INTEGER).
+MAX_ID = 2**63 - 1
+
 
 def int_param(value: str | None) -> int | None:
-    """A request parameter as a whole number; None when absent or not a number."""
+    """A request parameter as a positive id; None when absent, not a number, or beyond any id."""
+    if not value or not value.isascii() or len(value) > 19:
+        return None
     try:
-        return int(value) if value else None
+        number = int(value)
     except ValueError:
         return None
+    return number if 0 < number <= MAX_ID else None
 
 
 def _date_or_none(value: str | None) -> date | None:
