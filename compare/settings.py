@@ -168,6 +168,8 @@ MAX_UPLOAD_BYTES = envint("MAX_UPLOAD_BYTES", 2 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 512 * 1024
 # Longer texts are refused with a message: alignment cost grows with sentences squared.
 MAX_ARTICLE_SENTENCES = envint("MAX_ARTICLE_SENTENCES", 2000)
+# Longer sentences are refused with a message (a list or a table that lost its full stops).
+MAX_SENTENCE_CHARS = envint("MAX_SENTENCE_CHARS", 5000)
 READING_REQUIRES_LOGIN = envbool("READING_REQUIRES_LOGIN", False)
 
 LOGGING = {

@@ -106,13 +106,22 @@ def validate_input(data: ArticleInput) -> None:
         raise IngestError(exc.messages[0]) from None
     # A cheap pass without the model: text that is nothing but page furniture is
     # refused before it is stored (the model can only remove more).
-    sentences = len(model_free_sentences(data.text))
+    found = model_free_sentences(data.text)
+    sentences = len(found)
     if not sentences:
         raise IngestError("No sentences were found in the text once page furniture was removed.")
     if sentences > settings.MAX_ARTICLE_SENTENCES:
         raise IngestError(
             f"The text has {sentences:,} sentences; an article may have at most "
             f"{settings.MAX_ARTICLE_SENTENCES:,}. Is this several articles in one file?"
+        )
+    # Alignment and the word diff cost grows with a sentence's length; a news sentence is a few hundred
+    # characters, and one of tens of thousands is a list or a table that lost its full stops.
+    longest = max(range(sentences), key=lambda n: len(found[n]))
+    if len(found[longest]) > settings.MAX_SENTENCE_CHARS:
+        raise IngestError(
+            f"Sentence {longest + 1} is {len(found[longest]):,} characters long; a sentence may have at most "
+            f"{settings.MAX_SENTENCE_CHARS:,}. Has the text lost its full stops (a list or a table)?"
         )
 
 

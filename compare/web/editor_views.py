@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from compare.models import Article, Link, Outlet, Removal, Sentence, Story
 from compare.services import corrections
 from compare.services.corrections import CorrectionError
-from compare.services.ingest import IngestError, near_duplicates
+from compare.services.ingest import IngestError, near_duplicates, validate_input
 from compare.services.preview import preview_article
 from compare.services.tasks import process_article_task, submit_article
 from compare.web.access import permission_required, reader_required
@@ -126,8 +126,11 @@ def article_preview(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             data = form.article_input()
+            validate_input(data)  # the checks an upload meets, before any cleaning or embedding
         except ValidationError as exc:
             form.add_error(None, exc)
+        except IngestError as exc:
+            context["refused"] = str(exc)
         else:
             context["preview"] = preview_article(data)
     return _upload_page(request, "compare/article_new.html#upload-preview", context)
