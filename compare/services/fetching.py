@@ -15,10 +15,12 @@ and nothing else.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import logging
 import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -138,6 +140,53 @@ def _embedded_ipv4_is_global(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) 
     return all(v4.is_global for v4 in embedded if v4 is not None)
 
 
+class _Deadline:
+    """One time limit for the whole fetch: connecting, every redirect, the headers and the body.
+
+    A socket timeout bounds each wait, not their sum: a server sending a byte
+    every few seconds would hold a web worker for as long as it liked. When the
+    limit passes, every socket of the fetch is shut down, which ends whatever
+    read is waiting on it.
+    """
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._timer.cancel()
+
+    def remaining(self) -> float:
+        return max(self.at - time.monotonic(), 0.001)
+
+    def track(self, sock: socket.socket) -> socket.socket:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _shut(sock)
+        return sock
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # already closed
+        sock.shutdown(socket.SHUT_RDWR)
+
+
 class _GuardedRedirects(urllib.request.HTTPRedirectHandler):
     def __init__(self, allow_private: bool, resolver: Resolver):
         self.allow_private = allow_private
@@ -151,10 +200,11 @@ class _GuardedRedirects(urllib.request.HTTPRedirectHandler):
 class _PinnedHTTPConnection(http.client.HTTPConnection):
     """Opens its socket to addresses it resolved and vetted itself, never to the name."""
 
-    def __init__(self, host: str, *, allow_private: bool, resolver: Resolver, **kwargs):
+    def __init__(self, host: str, *, allow_private: bool, resolver: Resolver, deadline: _Deadline, **kwargs):
         super().__init__(host, **kwargs)
         self.allow_private = allow_private
         self.resolver = resolver
+        self.deadline = deadline
         # HTTPConnection.connect opens the TCP socket through this attribute and nothing else, so the
         # rest of connect is kept, including HTTPS's TLS wrap with server_hostname=self.host: SNI and
         # the certificate check still use the name.
@@ -169,17 +219,13 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
         )
         # The time limit covers all the attempts: a host naming many unreachable
         # addresses must not hold a web worker for the limit once per address.
-        deadline = time.monotonic() + timeout if isinstance(timeout, int | float) else None
-
-        def remaining() -> float | None:
-            return timeout if deadline is None else max(deadline - time.monotonic(), 0.001)
-
+        remaining = self.deadline.remaining
         for ip in others:
             try:
-                return socket.create_connection((ip, port), remaining(), source_address)
+                return self.deadline.track(socket.create_connection((ip, port), remaining(), source_address))
             except OSError:
                 pass  # try the next vetted address, as socket.create_connection does
-        return socket.create_connection((last, port), remaining(), source_address)
+        return self.deadline.track(socket.create_connection((last, port), remaining(), source_address))
 
 
 class _PinnedHTTPSConnection(_PinnedHTTPConnection, http.client.HTTPSConnection):
@@ -189,9 +235,9 @@ class _PinnedHTTPSConnection(_PinnedHTTPConnection, http.client.HTTPSConnection)
 class _Pinning:
     """What the pinned handlers pass to every connection they open."""
 
-    def __init__(self, allow_private: bool, resolver: Resolver):
+    def __init__(self, allow_private: bool, resolver: Resolver, deadline: _Deadline):
         super().__init__()
-        self.pinning = {"allow_private": allow_private, "resolver": resolver}
+        self.pinning = {"allow_private": allow_private, "resolver": resolver, "deadline": deadline}
 
 
 class _PinnedHTTPHandler(_Pinning, urllib.request.HTTPHandler):
@@ -220,32 +266,56 @@ def fetch_page(
     out of the checks' sight.
     """
     url = check_url(url, allow_private=allow_private, resolver=resolver)
-    opener = urllib.request.build_opener(
-        urllib.request.ProxyHandler({}),
-        _PinnedHTTPHandler(allow_private, resolver),
-        _PinnedHTTPSHandler(allow_private, resolver),
-        _GuardedRedirects(allow_private, resolver),
-    )
-    request = urllib.request.Request(url, headers={"User-Agent": "story-comparison/1.0 (newsroom import)"})
-    try:
-        with opener.open(request, timeout=timeout) as response:
-            data = response.read(max_bytes + 1)
-            content_type = response.headers.get("Content-Type", "")
-            final_url = response.geturl()
-            if len(data) <= max_bytes and getattr(response, "length", None):
-                # Fewer bytes than Content-Length announced: the page was cut off on the way.
-                raise http.client.IncompleteRead(data, response.length)
-    except FetchError:
-        raise
-    except urllib.error.HTTPError as exc:
-        raise FetchError(f"The page answered with HTTP {exc.code}.") from None
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise FetchError(f"The page could not be fetched ({reason}).") from None
-    except (http.client.HTTPException, ValueError) as exc:
-        # A garbled status line, an endless header, a broken chunk, a redirect to a malformed address...
-        logger.info("fetching %s: invalid HTTP response: %r", url, exc)
-        raise FetchError("The site answered with something that is not a valid web page response.") from None
+    with _Deadline(timeout) as deadline:
+        opener = urllib.request.build_opener(
+            urllib.request.ProxyHandler({}),
+            _PinnedHTTPHandler(allow_private, resolver, deadline),
+            _PinnedHTTPSHandler(allow_private, resolver, deadline),
+            _GuardedRedirects(allow_private, resolver),
+        )
+        headers = {"User-Agent": "story-comparison/1.0 (newsroom import)"}
+        try:
+            return _download(opener, urllib.request.Request(url, headers=headers), max_bytes, deadline)
+        except FetchError:
+            raise
+        except Exception as exc:
+            if deadline.expired:  # the shut socket surfaces as whatever the read was doing
+                raise FetchError(f"The page took longer than {timeout:g} seconds to arrive.") from None
+            raise _explained(url, exc) from None
+
+
+def _download(opener, request: urllib.request.Request, max_bytes: int, deadline: _Deadline) -> FetchedPage:
+    with opener.open(request, timeout=deadline.remaining()) as response:
+        chunks, size = [], 0
+        while size <= max_bytes:
+            # read1: what has arrived (one socket read), so the deadline is looked at between reads.
+            chunk = response.read1(64 * 1024)
+            if not chunk or deadline.expired:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if deadline.expired:
+            raise TimeoutError("deadline")
+        data = b"".join(chunks)
+        if len(data) <= max_bytes and getattr(response, "length", None):
+            # Fewer bytes than Content-Length announced: the page was cut off on the way.
+            raise http.client.IncompleteRead(data, response.length)
+        content_type = response.headers.get("Content-Type", "")
+        final_url = response.geturl()
     if len(data) > max_bytes:
         raise FetchError(f"The page is larger than the {max_bytes // 1024 // 1024} MB limit.")
     return FetchedPage(url=final_url, data=data, content_type=content_type)
+
+
+def _explained(url: str, exc: Exception) -> FetchError:
+    """The editor's message for a failed download; the details go to the log."""
+    if isinstance(exc, urllib.error.HTTPError):
+        return FetchError(f"The page answered with HTTP {exc.code}.")
+    if isinstance(exc, urllib.error.URLError | OSError):
+        reason = getattr(exc, "reason", exc)
+        return FetchError(f"The page could not be fetched ({reason}).")
+    if isinstance(exc, http.client.HTTPException | ValueError):
+        # A garbled status line, an endless header, a broken chunk, a redirect to a malformed address...
+        logger.info("fetching %s: invalid HTTP response: %r", url, exc)
+        return FetchError("The site answered with something that is not a valid web page response.")
+    raise exc

@@ -323,3 +323,20 @@ def test_the_system_resolver_turns_an_idna_failure_into_a_fetch_error():
 
     with pytest.raises(FetchError, match="could not be found"):
         system_resolver("ü" * 60 + ".example", 80)
+
+
+SLOW_PAGE = b"HTTP/1.1 200 OK\r\nContent-Length: 60\r\n\r\n" + b"<p>" + b"a" * 53 + b"</p>"
+
+
+def test_a_page_that_drips_in_is_cut_off_at_the_overall_time_limit():
+    # Each byte arrives well within the socket timeout; all of them would take 6 s.
+    started = time.monotonic()
+    with raw_server(SLOW_PAGE, drip=0.05) as url, pytest.raises(FetchError, match="longer than 1 seconds"):
+        fetch_page(url, allow_private=True, timeout=1)
+    assert time.monotonic() - started < 4  # the limit and a margin, not the 6 s the page would take
+
+
+def test_a_page_within_the_time_limit_arrives_whole():
+    with raw_server(SLOW_PAGE, drip=0.001) as url:
+        page = fetch_page(url, allow_private=True, timeout=10)
+    assert page.data == b"<p>" + b"a" * 53 + b"</p>"
