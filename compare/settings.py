@@ -171,6 +171,12 @@ MAX_ARTICLE_SENTENCES = envint("MAX_ARTICLE_SENTENCES", 2000)
 # Longer sentences are refused with a message (a list or a table that lost its full stops).
 MAX_SENTENCE_CHARS = envint("MAX_SENTENCE_CHARS", 5000)
 READING_REQUIRES_LOGIN = envbool("READING_REQUIRES_LOGIN", False)
+# Exports from the web page: larger stories are refused with a message (manage.py export_story has no
+# limit). A 2,000-sentence story took 0.1 s as HTML and 15 s as PDF (307 pages), hence two limits.
+MAX_EXPORT_SENTENCES = envint("MAX_EXPORT_SENTENCES", 20_000)
+MAX_PDF_EXPORT_SENTENCES = envint("MAX_PDF_EXPORT_SENTENCES", 1_500)
+# Exports each client (a signed-in user, else an address) may ask for per minute; 0 turns it off.
+EXPORTS_PER_MINUTE = envint("EXPORTS_PER_MINUTE", 10)
 
 LOGGING = {
     "version": 1,

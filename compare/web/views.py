@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -14,6 +15,7 @@ from compare.models import Article, Link, Outlet, Sentence, Story
 from compare.nlp.diff import conflicts, word_diff
 from compare.services import exports, screens
 from compare.web.access import reader_required
+from compare.web.throttle import over_limit
 
 # The largest id a database integer column holds (PostgreSQL bigint, SQLite INTEGER).
 MAX_ID = 2**63 - 1
@@ -173,12 +175,22 @@ def story_export(request: HttpRequest, story_id: int, fmt: str) -> HttpResponse:
     story = get_object_or_404(Story, pk=story_id)
     if fmt not in exports.FORMATS:
         raise Http404("Unknown export format")
+    if wait := over_limit(request, "export", settings.EXPORTS_PER_MINUTE):
+        response = _plain(f"Too many exports in a minute: try again in {wait} seconds.", 429)
+        response["Retry-After"] = str(wait)
+        return response
+    limit = settings.MAX_PDF_EXPORT_SENTENCES if fmt == "pdf" else settings.MAX_EXPORT_SENTENCES
+    left, right = int_param(request.GET.get("left")), int_param(request.GET.get("right"))
     try:
-        result = exports.export_story(
-            story, fmt, int_param(request.GET.get("left")), int_param(request.GET.get("right"))
-        )
+        result = exports.export_story(story, fmt, left, right, max_sentences=limit)
+    except exports.ExportTooLarge as exc:
+        return _plain(str(exc), 413)
     except exports.ExportUnavailable as exc:
-        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+        return _plain(str(exc), 503)
     response = HttpResponse(result.content, content_type=result.content_type)
     response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
     return response
+
+
+def _plain(message: str, status: int) -> HttpResponse:
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")

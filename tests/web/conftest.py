@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from django.core.cache import cache
 
 from compare.services.ingest import ArticleInput
 from compare.services.roles import grant_role
@@ -19,6 +20,14 @@ Share this article
 
 Forecasters expect the wind to drop by the weekend. Fishermen moved their boats inland.
 """
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counters live in the cache: each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
