@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from compare.web import editor_views, views
@@ -27,8 +29,20 @@ compare_patterns = [
     path("articles/<int:article_id>/retry/", editor_views.article_retry, name="article-retry"),
 ]
 
+# Sign in and out, and change a password; resetting a forgotten one mails a link, so it is
+# offered only where the server can send mail (EMAIL_HOST).
+account_patterns = [
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+]
+
 urlpatterns = [
     path("", include((compare_patterns, "compare"))),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path(
+        "accounts/",
+        include("django.contrib.auth.urls" if settings.PASSWORD_RESET_ENABLED else account_patterns),
+    ),
     path("admin/", admin.site.urls),
 ]

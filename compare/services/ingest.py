@@ -258,7 +258,9 @@ def _fail(article: Article, exc: Exception) -> Article:
     message = (
         str(exc)
         if isinstance(exc, IngestError | ModelMismatch)
-        else f"Processing failed: {exc.__class__.__name__}: {exc}"
+        # What went wrong inside is for the log above, not for the editor's page.
+        else "The server ran into an error while processing it (the details are in its log). Try again, "
+        "and tell an administrator if it keeps failing."
     )
     Article.objects.filter(pk=article.pk).update(status=Article.Status.FAILED, error=message[:2000])
     article.refresh_from_db()
