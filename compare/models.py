@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import urllib.parse
+from datetime import timedelta
 
 import numpy as np
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from compare.nlp.cleaning.rules import REASONS
 
@@ -93,8 +95,9 @@ class Article(models.Model):
     raw_text = models.TextField()
     raw_html = models.TextField(blank=True)
     cleaned_text = models.TextField(blank=True)
-    # sha256 of the normalised raw text: finds an article submitted twice.
-    content_hash = models.CharField(max_length=64, db_index=True)
+    # sha256 of the normalised raw text: finds an article submitted twice. Unique, so two submissions
+    # of one text at the same moment cannot both be stored (the second is told it is already there).
+    content_hash = models.CharField(max_length=64, unique=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     error = models.TextField(blank=True)
     # Set when an editor chose or moved the story: re-clustering must not move it.
@@ -111,6 +114,13 @@ class Article(models.Model):
     def clean(self) -> None:
         super().clean()
         self.url = web_url(self.url)
+
+    @property
+    def is_stuck(self) -> bool:
+        """Waiting or processing for longer than PROCESSING_STUCK_MINUTES: its worker has likely stopped."""
+        if self.status not in {self.Status.PENDING, self.Status.PROCESSING}:
+            return False
+        return timezone.now() - self.updated_at > timedelta(minutes=settings.PROCESSING_STUCK_MINUTES)
 
     def save(self, *args, **kwargs) -> None:
         # The page links to ``url``: no path may store a javascript: or data: address, whatever it skipped.

@@ -254,6 +254,8 @@ MAX_ARTICLE_SENTENCES = envint("MAX_ARTICLE_SENTENCES", 2000)
 # Longer sentences are refused with a message (a list or a table that lost its full stops).
 MAX_SENTENCE_CHARS = envint("MAX_SENTENCE_CHARS", 5000)
 READING_REQUIRES_LOGIN = envbool("READING_REQUIRES_LOGIN", False)
+# An article waiting or processing longer than this shows editors a "Try again" button.
+PROCESSING_STUCK_MINUTES = envint("PROCESSING_STUCK_MINUTES", 30)
 # Exports from the web page: larger stories are refused with a message (manage.py export_story has no
 # limit). A 2,000-sentence story took 0.1 s as HTML and 15 s as PDF (307 pages), hence two limits.
 MAX_EXPORT_SENTENCES = envint("MAX_EXPORT_SENTENCES", 20_000)

@@ -24,7 +24,8 @@ from datetime import datetime
 import numpy as np
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from compare.models import Article, Outlet, Removal, Sentence, Story, web_url
 from compare.nlp.cleaning.pipeline import ProcessedArticle, process_text
@@ -135,18 +136,27 @@ def store_article(
     if existing is not None:
         return IngestResult(article=existing, created=False)
     outlet, _ = Outlet.objects.get_or_create(name=data.outlet.strip()[:200])
-    article = Article.objects.create(
-        story=story,
-        outlet=outlet,
-        title=data.title.strip()[:500],
-        url=data.url.strip(),
-        published=data.published,
-        source_name=data.source_name[:300],
-        raw_text=data.text,
-        raw_html=data.html,
-        content_hash=digest,
-        placed_by_editor=placed_by_editor,
-    )
+    # A savepoint: when the unique content_hash refuses the row, the caller's transaction goes on.
+    try:
+        with transaction.atomic():
+            article = Article.objects.create(
+                story=story,
+                outlet=outlet,
+                title=data.title.strip()[:500],
+                url=data.url.strip(),
+                published=data.published,
+                source_name=data.source_name[:300],
+                raw_text=data.text,
+                raw_html=data.html,
+                content_hash=digest,
+                placed_by_editor=placed_by_editor,
+            )
+    except IntegrityError:
+        # The same text was stored a moment ago by another request or worker: the 'already stored' path.
+        existing = _stored_with_hash(digest)
+        if existing is None:
+            raise
+        return IngestResult(article=existing, created=False)
     return IngestResult(article=article, created=True)
 
 
@@ -300,7 +310,10 @@ def process_articles(
     if not articles:
         return
     encoder = encoder or get_encoder()
-    Article.objects.filter(pk__in=[a.pk for a in articles]).update(status=Article.Status.PROCESSING, error="")
+    # updated_at too: how long an article has been processing tells a stuck one (Article.is_stuck).
+    Article.objects.filter(pk__in=[a.pk for a in articles]).update(
+        status=Article.Status.PROCESSING, error="", updated_at=timezone.now()
+    )
     prepared = []
     for article in articles:
         try:

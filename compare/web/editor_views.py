@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -93,14 +94,16 @@ def article_status(request: HttpRequest, article_id: int) -> HttpResponse:
     template = (
         "compare/article_status.html#article-progress" if request.htmx else "compare/article_status.html"
     )
-    return render(request, template, {"article": article})
+    return render(request, template, {"article": article, "stuck_minutes": settings.PROCESSING_STUCK_MINUTES})
 
 
 @permission_required("compare.change_article")
 @require_POST
 def article_retry(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=article_id)
-    if article.status != Article.Status.DONE:
+    if article.status == Article.Status.PROCESSING and not article.is_stuck:
+        messages.info(request, "It is being processed right now: this page follows it.")
+    elif article.status != Article.Status.DONE:
         Article.objects.filter(pk=article.pk).update(status=Article.Status.PENDING, error="")
         process_article_task.enqueue(article.pk, article.story_id, False)
         corrections.record(article.story, request.user, "retried", article=article.pk)
