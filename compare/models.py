@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from compare.nlp.cleaning.rules import REASONS
 
@@ -64,6 +65,8 @@ class Story(models.Model):
     # The story's running representation for online assignment (see compare/nlp/clustering.py).
     profile_vector = models.BinaryField(null=True, blank=True, editable=False)
     profile_state = models.JSONField(default=dict, blank=True, editable=False)
+    # Every version of the row, kept after the story is merged away (the admin shows it).
+    history = HistoricalRecords(excluded_fields=["profile_vector", "profile_state", "updated_at"])
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -104,6 +107,10 @@ class Article(models.Model):
     placed_by_editor = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Which story it was in, and who put it there, over time (the texts are not copied).
+    history = HistoricalRecords(
+        excluded_fields=["raw_text", "raw_html", "cleaned_text", "error", "updated_at"]
+    )
 
     class Meta:
         ordering = ["published", "created_at", "id"]
@@ -230,6 +237,8 @@ class Link(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # Editors' verdicts over time (the machine's links are written in bulk and not recorded).
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["a", "b"], name="link_pair_unique")]

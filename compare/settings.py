@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "simple_history",
     "compare",
 ]
 
@@ -102,6 +103,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "compare.web.middleware.permissions_policy",
     "django_htmx.middleware.HtmxMiddleware",
+    # Records who made each change in the stories', articles' and links' history tables.
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

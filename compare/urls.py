@@ -17,6 +17,8 @@ compare_patterns = [
     path("stories/<int:story_id>/links/new/", editor_views.link_add, name="link-add"),
     path("stories/<int:story_id>/merge/", editor_views.story_merge, name="story-merge"),
     path("stories/<int:story_id>/rename/", editor_views.story_rename, name="story-rename"),
+    path("stories/<int:story_id>/history/", views.story_history, name="story-history"),
+    path("corrections/<int:correction_id>/undo/", editor_views.correction_undo, name="correction-undo"),
     path("links/<int:link_id>/verdict/", editor_views.link_verdict, name="link-verdict"),
     path(
         "sentences/<int:sentence_id>/furniture/", editor_views.sentence_furniture, name="sentence-furniture"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from compare.models import Article, Sentence, Story
+from compare.models import Article, Correction, Sentence, Story
 from compare.services.alignment import align_story, drop_article_links, regroup_facts
 from compare.services.placement import join_story
 from compare.services.story_index import forget
@@ -82,6 +82,8 @@ def merge_stories(target: Story, other: Story) -> Story:
     # Links inside the merged story stay valid: re-home them instead of recomputing.
     other.links.update(story=target)
     other.aligned_pairs.update(story=target)
+    # The merged story's history becomes this one's: it outlives the merge.
+    Correction.objects.filter(story=other).update(story=target)
     forget(other.pk)
     other.delete()
     refresh_title(target)

@@ -10,12 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from compare.models import Article, Link, Outlet, Removal, Sentence, Story
+from compare.models import Article, Correction, Link, Outlet, Removal, Sentence, Story
 from compare.services import corrections
 from compare.services.corrections import CorrectionError
 from compare.services.ingest import IngestError, near_duplicates, validate_input
 from compare.services.preview import preview_article
 from compare.services.tasks import process_article_task, submit_article
+from compare.services.undo import undo
 from compare.web.access import permission_required, reader_required
 from compare.web.forms import UploadForm
 from compare.web.views import int_param
@@ -255,3 +256,20 @@ def story_rename(request: HttpRequest, story_id: int) -> HttpResponse:
     return _apply(
         request, story.pk, lambda: corrections.rename_story(story, title, request.user), "Story renamed."
     )
+
+
+@permission_required("compare.change_story")
+@require_POST
+def correction_undo(request: HttpRequest, correction_id: int) -> HttpResponse:
+    correction = get_object_or_404(Correction, pk=correction_id)
+    try:
+        done = undo(correction, request.user)
+    except CorrectionError as exc:
+        messages.error(request, str(exc))
+        story_id = correction.story_id
+    else:
+        messages.success(request, "Undone.")
+        story_id = done.story_id
+    if story_id is None or not Story.objects.filter(pk=story_id).exists():
+        return redirect("compare:story-list")
+    return redirect("compare:story-history", story_id)

@@ -11,9 +11,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET
 
-from compare.models import Article, Link, Outlet, Sentence, Story
+from compare.models import Article, Correction, Link, Outlet, Sentence, Story
 from compare.nlp.diff import conflicts, word_diff
 from compare.services import exports, screens
+from compare.services.undo import can_undo
 from compare.web.access import reader_required
 from compare.web.throttle import over_limit
 
@@ -194,3 +195,39 @@ def story_export(request: HttpRequest, story_id: int, fmt: str) -> HttpResponse:
 
 def _plain(message: str, status: int) -> HttpResponse:
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+# What each recorded action is called on the story's history page.
+ACTIONS = {
+    "renamed": "Renamed",
+    "moved": "Moved an article",
+    "merged": "Merged another story into this one",
+    "link-confirmed": "Confirmed a link",
+    "link-rejected": "Rejected a link",
+    "link-added": "Linked two sentences",
+    "marked-furniture": "Marked a sentence as page furniture",
+    "restored": "Restored removed text",
+    "retried": "Retried processing",
+    "undo-renamed": "Undid a rename",
+    "undo-moved": "Undid a move",
+    "undo-merged": "Undid a merge",
+    "undo-link-confirmed": "Undid a link confirmation",
+    "undo-link-rejected": "Undid a link rejection",
+}
+
+
+@require_GET
+@reader_required
+def story_history(request: HttpRequest, story_id: int) -> HttpResponse:
+    """Who changed what in the story, newest first, including the stories merged into it."""
+    story = get_object_or_404(Story, pk=story_id)
+    corrections = (
+        Correction.objects.filter(Q(story=story) | Q(action="moved", detail__source=story.pk))
+        .select_related("user")
+        .order_by("-created_at", "-id")[:500]
+    )
+    entries = [
+        {"correction": c, "label": ACTIONS.get(c.action, c.action), "undoable": can_undo(c)}
+        for c in corrections
+    ]
+    return render(request, "compare/story_history.html", {"story": story, "entries": entries})
