@@ -20,6 +20,7 @@ import http.client
 import ipaddress
 import logging
 import socket
+import ssl
 import threading
 import time
 import urllib.error
@@ -313,7 +314,18 @@ def _explained(url: str, exc: Exception) -> FetchError:
         return FetchError(f"The page answered with HTTP {exc.code}.")
     if isinstance(exc, urllib.error.URLError | OSError):
         reason = getattr(exc, "reason", exc)
-        return FetchError(f"The page could not be fetched ({reason}).")
+        logger.info("fetching %s failed: %r", url, reason)
+        if isinstance(reason, FetchError):  # the guard refused an address it was about to connect to
+            return reason
+        if isinstance(reason, ssl.SSLError):
+            return FetchError("The page could not be fetched: the site's security certificate is not valid.")
+        if isinstance(reason, TimeoutError):
+            return FetchError("The page could not be fetched: the site did not answer in time.")
+        if isinstance(reason, ConnectionRefusedError):
+            return FetchError("The page could not be fetched: the site refused the connection.")
+        return FetchError(
+            "The page could not be fetched: the site could not be reached or closed the connection."
+        )
     if isinstance(exc, http.client.HTTPException | ValueError):
         # A garbled status line, an endless header, a broken chunk, a redirect to a malformed address...
         logger.info("fetching %s: invalid HTTP response: %r", url, exc)

@@ -340,3 +340,14 @@ def test_a_page_within_the_time_limit_arrives_whole():
     with raw_server(SLOW_PAGE, drip=0.001) as url:
         page = fetch_page(url, allow_private=True, timeout=10)
     assert page.data == b"<p>" + b"a" * 53 + b"</p>"
+
+
+def test_a_refused_connection_is_told_in_plain_words():
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    listener.close()  # nothing listens there now
+    with pytest.raises(FetchError) as refused:
+        fetch_page(f"http://127.0.0.1:{port}/", allow_private=True, timeout=5)
+    assert str(refused.value) == "The page could not be fetched: the site refused the connection."
+    assert "Errno" not in str(refused.value)
