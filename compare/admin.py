@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Article, Correction, Fact, Link, Outlet, Removal, Sentence, Story, TextOverride
 
@@ -25,13 +26,13 @@ class OutletAdmin(admin.ModelAdmin):
 
 
 @admin.register(Story)
-class StoryAdmin(admin.ModelAdmin):
+class StoryAdmin(SimpleHistoryAdmin):
     list_display = ("id", "title", "updated_at")
     search_fields = ("title",)
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(SimpleHistoryAdmin):
     list_display = ("id", "title", "outlet", "story", "status", "published")
     list_filter = ("status", "outlet")
     search_fields = ("title", "cleaned_text")
@@ -53,7 +54,7 @@ class RemovalAdmin(admin.ModelAdmin):
 
 
 @admin.register(Link)
-class LinkAdmin(admin.ModelAdmin):
+class LinkAdmin(SimpleHistoryAdmin):
     list_display = ("id", "story", "kind", "score", "origin", "verdict")
     list_filter = ("kind", "origin", "verdict")
     raw_id_fields = ("a", "b")

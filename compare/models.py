@@ -2,12 +2,47 @@
 
 from __future__ import annotations
 
+import urllib.parse
+from datetime import timedelta
+
 import numpy as np
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from compare.nlp.cleaning.rules import REASONS
+
+# What browsers drop around a URL before reading its scheme: " javascript:" is still javascript.
+_URL_EDGES = "".join(chr(c) for c in range(0x21))
+
+
+def web_url(value: str) -> str:
+    """An article's address, stripped, if it is a plain http(s) URL; "" stays "".
+
+    Every input path (form, file import, JSON Lines, seeds) reaches this through
+    ``Article.save``; ``compare.services.sources.clean_url`` asks it first so the
+    editor gets the reason before anything is stored. Tabs and newlines inside
+    are refused, not removed: browsers drop them, so "javascript:" split by a tab is still a script.
+
+    Raises:
+        ValidationError: any other scheme (javascript:, data:, vbscript:, ftp:...), no host, or junk.
+    """
+    url = value.strip(_URL_EDGES)
+    if not url:
+        return ""
+    message = "The article's URL must be an http:// or https:// address."
+    if any(c in url for c in "\t\r\n"):
+        raise ValidationError(message, code="url-scheme")
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:  # e.g. an unbalanced "[" in the host
+        raise ValidationError(message, code="url-scheme") from None
+    if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
+        raise ValidationError(message, code="url-scheme")
+    return url
 
 
 class Outlet(models.Model):
@@ -30,6 +65,8 @@ class Story(models.Model):
     # The story's running representation for online assignment (see compare/nlp/clustering.py).
     profile_vector = models.BinaryField(null=True, blank=True, editable=False)
     profile_state = models.JSONField(default=dict, blank=True, editable=False)
+    # Every version of the row, kept after the story is merged away (the admin shows it).
+    history = HistoricalRecords(excluded_fields=["profile_vector", "profile_state", "updated_at"])
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -54,27 +91,48 @@ class Article(models.Model):
     )
     outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="articles")
     title = models.CharField(max_length=500, blank=True)
-    url = models.URLField(max_length=2000, blank=True)
+    url = models.URLField(max_length=2000, blank=True, validators=[web_url])
     published = models.DateTimeField(null=True, blank=True)
     source_name = models.CharField(max_length=300, blank=True, help_text="File name or URL it came from")
     # Exactly as received: never altered, so nothing an outlet wrote is ever lost.
     raw_text = models.TextField()
     raw_html = models.TextField(blank=True)
     cleaned_text = models.TextField(blank=True)
-    # sha256 of the normalised raw text: finds an article submitted twice.
-    content_hash = models.CharField(max_length=64, db_index=True)
+    # sha256 of the normalised raw text: finds an article submitted twice. Unique, so two submissions
+    # of one text at the same moment cannot both be stored (the second is told it is already there).
+    content_hash = models.CharField(max_length=64, unique=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     error = models.TextField(blank=True)
     # Set when an editor chose or moved the story: re-clustering must not move it.
     placed_by_editor = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Which story it was in, and who put it there, over time (the texts are not copied).
+    history = HistoricalRecords(
+        excluded_fields=["raw_text", "raw_html", "cleaned_text", "error", "updated_at"]
+    )
 
     class Meta:
         ordering = ["published", "created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.outlet}: {self.title or '(untitled)'}"
+
+    def clean(self) -> None:
+        super().clean()
+        self.url = web_url(self.url)
+
+    @property
+    def is_stuck(self) -> bool:
+        """Waiting or processing for longer than PROCESSING_STUCK_MINUTES: its worker has likely stopped."""
+        if self.status not in {self.Status.PENDING, self.Status.PROCESSING}:
+            return False
+        return timezone.now() - self.updated_at > timedelta(minutes=settings.PROCESSING_STUCK_MINUTES)
+
+    def save(self, *args, **kwargs) -> None:
+        # The page links to ``url``: no path may store a javascript: or data: address, whatever it skipped.
+        self.url = web_url(self.url)
+        super().save(*args, **kwargs)
 
 
 class Sentence(models.Model):
@@ -179,6 +237,8 @@ class Link(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # Editors' verdicts over time (the machine's links are written in bulk and not recorded).
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["a", "b"], name="link_pair_unique")]

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from compare.web import editor_views, views
@@ -15,6 +17,8 @@ compare_patterns = [
     path("stories/<int:story_id>/links/new/", editor_views.link_add, name="link-add"),
     path("stories/<int:story_id>/merge/", editor_views.story_merge, name="story-merge"),
     path("stories/<int:story_id>/rename/", editor_views.story_rename, name="story-rename"),
+    path("stories/<int:story_id>/history/", views.story_history, name="story-history"),
+    path("corrections/<int:correction_id>/undo/", editor_views.correction_undo, name="correction-undo"),
     path("links/<int:link_id>/verdict/", editor_views.link_verdict, name="link-verdict"),
     path(
         "sentences/<int:sentence_id>/furniture/", editor_views.sentence_furniture, name="sentence-furniture"
@@ -27,8 +31,20 @@ compare_patterns = [
     path("articles/<int:article_id>/retry/", editor_views.article_retry, name="article-retry"),
 ]
 
+# Sign in and out, and change a password; resetting a forgotten one mails a link, so it is
+# offered only where the server can send mail (EMAIL_HOST).
+account_patterns = [
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+]
+
 urlpatterns = [
     path("", include((compare_patterns, "compare"))),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path(
+        "accounts/",
+        include("django.contrib.auth.urls" if settings.PASSWORD_RESET_ENABLED else account_patterns),
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -17,6 +17,11 @@ from compare.nlp.align.features import NUMBER_WORDS, STOPWORDS, stem
 
 _TOKEN = re.compile(r"\w+(?:[-'’.,]\w+)*|[^\w\s]")
 
+# SequenceMatcher takes up to (tokens of a) x (tokens of b) steps: two 20,000-word sentences with
+# few distinct words took 20 s. Past this many tokens on either side (after the common start and
+# end are set aside) the differing middle is shown whole, as deleted and inserted: a linear cost.
+MAX_DIFF_TOKENS = 1000
+
 
 def _tokens(text: str) -> list[tuple[str, str]]:
     """(comparison key, original text with its trailing whitespace) for every word and punctuation mark."""
@@ -44,9 +49,8 @@ def word_diff(a: str, b: str) -> list[tuple[str, str]]:
     tokens_a, tokens_b = _tokens(a), _tokens(b)
     if not tokens_a and not tokens_b:
         return []
-    matcher = SequenceMatcher(None, [k for k, _ in tokens_a], [k for k, _ in tokens_b], autojunk=False)
     ops: list[tuple[str, str]] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in _opcodes([k for k, _ in tokens_a], [k for k, _ in tokens_b]):
         if tag == "equal":
             _push(ops, "equal", "".join(text for _, text in tokens_a[i1:i2]))
             continue
@@ -56,6 +60,34 @@ def word_diff(a: str, b: str) -> list[tuple[str, str]]:
             _push(ops, "insert", "".join(text for _, text in tokens_b[j1:j2]))
     if not tokens_a and a:
         ops.insert(0, ("delete", a))
+    return ops
+
+
+def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """SequenceMatcher's opcodes, within a bounded cost (``MAX_DIFF_TOKENS``).
+
+    The common start and end are matched in linear time; only the middle goes
+    to SequenceMatcher, and only when both sides of it are short enough.
+    """
+    if len(a) <= MAX_DIFF_TOKENS and len(b) <= MAX_DIFF_TOKENS:
+        return SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[len(a) - 1 - end] == b[len(b) - 1 - end]:
+        end += 1
+    middle_a, middle_b = a[start : len(a) - end], b[start : len(b) - end]
+    ops = [("equal", 0, start, 0, start)] if start else []
+    if len(middle_a) <= MAX_DIFF_TOKENS and len(middle_b) <= MAX_DIFF_TOKENS:
+        matcher = SequenceMatcher(None, middle_a, middle_b, autojunk=False)
+        ops += [
+            (t, i1 + start, i2 + start, j1 + start, j2 + start) for t, i1, i2, j1, j2 in matcher.get_opcodes()
+        ]
+    elif middle_a or middle_b:
+        ops.append(("replace", start, len(a) - end, start, len(b) - end))
+    if end:
+        ops.append(("equal", len(a) - end, len(a), len(b) - end, len(b)))
     return ops
 
 

@@ -35,12 +35,18 @@ def record(story: Story | None, user: AbstractBaseUser | None, action: str, **de
 def set_link_verdict(link: Link, verdict: str, user) -> Link:
     if verdict not in {Link.Verdict.CONFIRMED, Link.Verdict.REJECTED}:
         raise CorrectionError("A link can be confirmed or rejected.")
+    # What it was, so the verdict can be undone (compare/services/undo.py).
+    before = {
+        "prev_verdict": link.verdict,
+        "prev_reviewed_by": link.reviewed_by_id,
+        "prev_reviewed_at": link.reviewed_at.isoformat() if link.reviewed_at else None,
+    }
     link.verdict = verdict
     link.reviewed_by = user if user and user.is_authenticated else None
     link.reviewed_at = timezone.now()
     link.save(update_fields=["verdict", "reviewed_by", "reviewed_at"])
     regroup_facts(link.story)
-    record(link.story, user, f"link-{verdict}", link=link.pk, a=link.a_id, b=link.b_id)
+    record(link.story, user, f"link-{verdict}", link=link.pk, a=link.a_id, b=link.b_id, **before)
     return link
 
 
@@ -156,25 +162,49 @@ def restore_removal(removal: Removal, user) -> Article:
 
 
 def move_article(article: Article, target: Story, user) -> Story:
-    source = article.story
-    story = stories.move_article(article, target)
-    record(story, user, "moved", article=article.pk, source=source.pk if source else None, target=story.pk)
+    source, placed = article.story, article.placed_by_editor
+    try:
+        story = stories.move_article(article, target)
+    except stories.StoryGone as exc:
+        raise CorrectionError(str(exc)) from None
+    record(
+        story,
+        user,
+        "moved",
+        article=article.pk,
+        source=source.pk if source else None,
+        source_title=source.title if source else "",
+        target=story.pk,
+        prev_placed_by_editor=placed,
+    )
     return story
 
 
 def merge_stories(target: Story, other: Story, user) -> Story:
     if target.pk == other.pk:
         raise CorrectionError("Choose another story to merge with.")
-    other_id, other_title = other.pk, other.title
-    story = stories.merge_stories(target, other)
-    record(story, user, "merged", other=other_id, other_title=other_title)
+    other_id, other_title, other_titled = other.pk, other.title, other.title_set_by_editor
+    placed = dict(other.articles.values_list("pk", "placed_by_editor"))
+    try:
+        story = stories.merge_stories(target, other)
+    except stories.StoryGone as exc:
+        raise CorrectionError(str(exc)) from None
+    record(
+        story,
+        user,
+        "merged",
+        other=other_id,
+        other_title=other_title,
+        other_title_set_by_editor=other_titled,
+        articles={str(pk): flag for pk, flag in placed.items()},  # JSON keys are strings
+    )
     return story
 
 
 def rename_story(story: Story, title: str, user) -> Story:
     if not title.strip():
         raise CorrectionError("A story needs a title.")
-    old = story.title
+    old, titled = story.title, story.title_set_by_editor
     stories.rename_story(story, title)
-    record(story, user, "renamed", old=old, new=story.title)
+    record(story, user, "renamed", old=old, new=story.title, old_set_by_editor=titled)
     return story

@@ -15,15 +15,21 @@ and nothing else.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
+import logging
 import socket
+import ssl
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
+
+logger = logging.getLogger(__name__)
 
 Resolver = Callable[[str, int], list[str]]
 
@@ -42,7 +48,7 @@ class FetchedPage:
 def system_resolver(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror:
+    except (socket.gaierror, UnicodeError):
         raise FetchError(f"The host name '{host}' could not be found.") from None
     return list(dict.fromkeys(info[4][0] for info in infos))  # in the system's order of preference
 
@@ -60,11 +66,15 @@ def check_url(url: str, *, allow_private: bool, resolver: Resolver = system_reso
         FetchError: with the reason.
     """
     url = url.strip()
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:  # "http://[::1" and the like
+        raise FetchError("The address is not a valid URL.") from None
     if parts.scheme not in {"http", "https"}:
         raise FetchError("Only http:// and https:// addresses can be imported.")
     if not parts.hostname:
         raise FetchError("The address has no host name.")
+    _check_host_name(parts.hostname)
     if parts.username or parts.password:
         raise FetchError("Addresses with a user name or password are not accepted.")
     try:
@@ -73,6 +83,25 @@ def check_url(url: str, *, allow_private: bool, resolver: Resolver = system_reso
         raise FetchError("The address has an invalid port.") from None
     _vetted_addresses(parts.hostname, port, allow_private=allow_private, resolver=resolver)
     return url
+
+
+def _check_host_name(host: str) -> None:
+    """Refuse a name DNS cannot carry: a label over 63 characters once IDNA-encoded, or 253 in all."""
+    try:
+        ip = ipaddress.ip_address(host.split("%")[0])
+    except ValueError:
+        ip = None
+    if ip is not None:
+        return
+    try:
+        encoded = host.encode("idna")
+    except UnicodeError:
+        raise FetchError(
+            "The host name is not valid: each part between dots must be at most 63 characters "
+            "(once non-Latin letters are encoded)."
+        ) from None
+    if len(encoded) > 253:
+        raise FetchError("The host name is too long (more than 253 characters).")
 
 
 def _vetted_addresses(host: str, port: int, *, allow_private: bool, resolver: Resolver) -> list[str]:
@@ -112,6 +141,53 @@ def _embedded_ipv4_is_global(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) 
     return all(v4.is_global for v4 in embedded if v4 is not None)
 
 
+class _Deadline:
+    """One time limit for the whole fetch: connecting, every redirect, the headers and the body.
+
+    A socket timeout bounds each wait, not their sum: a server sending a byte
+    every few seconds would hold a web worker for as long as it liked. When the
+    limit passes, every socket of the fetch is shut down, which ends whatever
+    read is waiting on it.
+    """
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._timer.cancel()
+
+    def remaining(self) -> float:
+        return max(self.at - time.monotonic(), 0.001)
+
+    def track(self, sock: socket.socket) -> socket.socket:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _shut(sock)
+        return sock
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # already closed
+        sock.shutdown(socket.SHUT_RDWR)
+
+
 class _GuardedRedirects(urllib.request.HTTPRedirectHandler):
     def __init__(self, allow_private: bool, resolver: Resolver):
         self.allow_private = allow_private
@@ -125,10 +201,11 @@ class _GuardedRedirects(urllib.request.HTTPRedirectHandler):
 class _PinnedHTTPConnection(http.client.HTTPConnection):
     """Opens its socket to addresses it resolved and vetted itself, never to the name."""
 
-    def __init__(self, host: str, *, allow_private: bool, resolver: Resolver, **kwargs):
+    def __init__(self, host: str, *, allow_private: bool, resolver: Resolver, deadline: _Deadline, **kwargs):
         super().__init__(host, **kwargs)
         self.allow_private = allow_private
         self.resolver = resolver
+        self.deadline = deadline
         # HTTPConnection.connect opens the TCP socket through this attribute and nothing else, so the
         # rest of connect is kept, including HTTPS's TLS wrap with server_hostname=self.host: SNI and
         # the certificate check still use the name.
@@ -143,17 +220,13 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
         )
         # The time limit covers all the attempts: a host naming many unreachable
         # addresses must not hold a web worker for the limit once per address.
-        deadline = time.monotonic() + timeout if isinstance(timeout, int | float) else None
-
-        def remaining() -> float | None:
-            return timeout if deadline is None else max(deadline - time.monotonic(), 0.001)
-
+        remaining = self.deadline.remaining
         for ip in others:
             try:
-                return socket.create_connection((ip, port), remaining(), source_address)
+                return self.deadline.track(socket.create_connection((ip, port), remaining(), source_address))
             except OSError:
                 pass  # try the next vetted address, as socket.create_connection does
-        return socket.create_connection((last, port), remaining(), source_address)
+        return self.deadline.track(socket.create_connection((last, port), remaining(), source_address))
 
 
 class _PinnedHTTPSConnection(_PinnedHTTPConnection, http.client.HTTPSConnection):
@@ -163,9 +236,9 @@ class _PinnedHTTPSConnection(_PinnedHTTPConnection, http.client.HTTPSConnection)
 class _Pinning:
     """What the pinned handlers pass to every connection they open."""
 
-    def __init__(self, allow_private: bool, resolver: Resolver):
+    def __init__(self, allow_private: bool, resolver: Resolver, deadline: _Deadline):
         super().__init__()
-        self.pinning = {"allow_private": allow_private, "resolver": resolver}
+        self.pinning = {"allow_private": allow_private, "resolver": resolver, "deadline": deadline}
 
 
 class _PinnedHTTPHandler(_Pinning, urllib.request.HTTPHandler):
@@ -194,25 +267,67 @@ def fetch_page(
     out of the checks' sight.
     """
     url = check_url(url, allow_private=allow_private, resolver=resolver)
-    opener = urllib.request.build_opener(
-        urllib.request.ProxyHandler({}),
-        _PinnedHTTPHandler(allow_private, resolver),
-        _PinnedHTTPSHandler(allow_private, resolver),
-        _GuardedRedirects(allow_private, resolver),
-    )
-    request = urllib.request.Request(url, headers={"User-Agent": "story-comparison/1.0 (newsroom import)"})
-    try:
-        with opener.open(request, timeout=timeout) as response:
-            data = response.read(max_bytes + 1)
-            content_type = response.headers.get("Content-Type", "")
-            final_url = response.geturl()
-    except FetchError:
-        raise
-    except urllib.error.HTTPError as exc:
-        raise FetchError(f"The page answered with HTTP {exc.code}.") from None
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise FetchError(f"The page could not be fetched ({reason}).") from None
+    with _Deadline(timeout) as deadline:
+        opener = urllib.request.build_opener(
+            urllib.request.ProxyHandler({}),
+            _PinnedHTTPHandler(allow_private, resolver, deadline),
+            _PinnedHTTPSHandler(allow_private, resolver, deadline),
+            _GuardedRedirects(allow_private, resolver),
+        )
+        headers = {"User-Agent": "story-comparison/1.0 (newsroom import)"}
+        try:
+            return _download(opener, urllib.request.Request(url, headers=headers), max_bytes, deadline)
+        except FetchError:
+            raise
+        except Exception as exc:
+            if deadline.expired:  # the shut socket surfaces as whatever the read was doing
+                raise FetchError(f"The page took longer than {timeout:g} seconds to arrive.") from None
+            raise _explained(url, exc) from None
+
+
+def _download(opener, request: urllib.request.Request, max_bytes: int, deadline: _Deadline) -> FetchedPage:
+    with opener.open(request, timeout=deadline.remaining()) as response:
+        chunks, size = [], 0
+        while size <= max_bytes:
+            # read1: what has arrived (one socket read), so the deadline is looked at between reads.
+            chunk = response.read1(64 * 1024)
+            if not chunk or deadline.expired:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if deadline.expired:
+            raise TimeoutError("deadline")
+        data = b"".join(chunks)
+        if len(data) <= max_bytes and getattr(response, "length", None):
+            # Fewer bytes than Content-Length announced: the page was cut off on the way.
+            raise http.client.IncompleteRead(data, response.length)
+        content_type = response.headers.get("Content-Type", "")
+        final_url = response.geturl()
     if len(data) > max_bytes:
         raise FetchError(f"The page is larger than the {max_bytes // 1024 // 1024} MB limit.")
     return FetchedPage(url=final_url, data=data, content_type=content_type)
+
+
+def _explained(url: str, exc: Exception) -> FetchError:
+    """The editor's message for a failed download; the details go to the log."""
+    if isinstance(exc, urllib.error.HTTPError):
+        return FetchError(f"The page answered with HTTP {exc.code}.")
+    if isinstance(exc, urllib.error.URLError | OSError):
+        reason = getattr(exc, "reason", exc)
+        logger.info("fetching %s failed: %r", url, reason)
+        if isinstance(reason, FetchError):  # the guard refused an address it was about to connect to
+            return reason
+        if isinstance(reason, ssl.SSLError):
+            return FetchError("The page could not be fetched: the site's security certificate is not valid.")
+        if isinstance(reason, TimeoutError):
+            return FetchError("The page could not be fetched: the site did not answer in time.")
+        if isinstance(reason, ConnectionRefusedError):
+            return FetchError("The page could not be fetched: the site refused the connection.")
+        return FetchError(
+            "The page could not be fetched: the site could not be reached or closed the connection."
+        )
+    if isinstance(exc, http.client.HTTPException | ValueError):
+        # A garbled status line, an endless header, a broken chunk, a redirect to a malformed address...
+        logger.info("fetching %s: invalid HTTP response: %r", url, exc)
+        return FetchError("The site answered with something that is not a valid web page response.")
+    raise exc

@@ -23,9 +23,11 @@ from datetime import datetime
 
 import numpy as np
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from compare.models import Article, Outlet, Removal, Sentence, Story
+from compare.models import Article, Outlet, Removal, Sentence, Story, web_url
 from compare.nlp.cleaning.pipeline import ProcessedArticle, process_text
 from compare.nlp.embedding.encoders import Encoder, text_hash
 from compare.nlp.stories.clustering import ArticleProfile, build_profile
@@ -99,15 +101,28 @@ def validate_input(data: ArticleInput) -> None:
         )
     if not data.outlet.strip():
         raise IngestError("Say which outlet published the article.")
+    try:
+        web_url(data.url)
+    except ValidationError as exc:
+        raise IngestError(exc.messages[0]) from None
     # A cheap pass without the model: text that is nothing but page furniture is
     # refused before it is stored (the model can only remove more).
-    sentences = len(model_free_sentences(data.text))
+    found = model_free_sentences(data.text)
+    sentences = len(found)
     if not sentences:
         raise IngestError("No sentences were found in the text once page furniture was removed.")
     if sentences > settings.MAX_ARTICLE_SENTENCES:
         raise IngestError(
             f"The text has {sentences:,} sentences; an article may have at most "
             f"{settings.MAX_ARTICLE_SENTENCES:,}. Is this several articles in one file?"
+        )
+    # Alignment and the word diff cost grows with a sentence's length; a news sentence is a few hundred
+    # characters, and one of tens of thousands is a list or a table that lost its full stops.
+    longest = max(range(sentences), key=lambda n: len(found[n]))
+    if len(found[longest]) > settings.MAX_SENTENCE_CHARS:
+        raise IngestError(
+            f"Sentence {longest + 1} is {len(found[longest]):,} characters long; a sentence may have at most "
+            f"{settings.MAX_SENTENCE_CHARS:,}. Has the text lost its full stops (a list or a table)?"
         )
 
 
@@ -121,18 +136,27 @@ def store_article(
     if existing is not None:
         return IngestResult(article=existing, created=False)
     outlet, _ = Outlet.objects.get_or_create(name=data.outlet.strip()[:200])
-    article = Article.objects.create(
-        story=story,
-        outlet=outlet,
-        title=data.title.strip()[:500],
-        url=data.url.strip(),
-        published=data.published,
-        source_name=data.source_name[:300],
-        raw_text=data.text,
-        raw_html=data.html,
-        content_hash=digest,
-        placed_by_editor=placed_by_editor,
-    )
+    # A savepoint: when the unique content_hash refuses the row, the caller's transaction goes on.
+    try:
+        with transaction.atomic():
+            article = Article.objects.create(
+                story=story,
+                outlet=outlet,
+                title=data.title.strip()[:500],
+                url=data.url.strip(),
+                published=data.published,
+                source_name=data.source_name[:300],
+                raw_text=data.text,
+                raw_html=data.html,
+                content_hash=digest,
+                placed_by_editor=placed_by_editor,
+            )
+    except IntegrityError:
+        # The same text was stored a moment ago by another request or worker: the 'already stored' path.
+        existing = _stored_with_hash(digest)
+        if existing is None:
+            raise
+        return IngestResult(article=existing, created=False)
     return IngestResult(article=article, created=True)
 
 
@@ -244,7 +268,9 @@ def _fail(article: Article, exc: Exception) -> Article:
     message = (
         str(exc)
         if isinstance(exc, IngestError | ModelMismatch)
-        else f"Processing failed: {exc.__class__.__name__}: {exc}"
+        # What went wrong inside is for the log above, not for the editor's page.
+        else "The server ran into an error while processing it (the details are in its log). Try again, "
+        "and tell an administrator if it keeps failing."
     )
     Article.objects.filter(pk=article.pk).update(status=Article.Status.FAILED, error=message[:2000])
     article.refresh_from_db()
@@ -284,7 +310,10 @@ def process_articles(
     if not articles:
         return
     encoder = encoder or get_encoder()
-    Article.objects.filter(pk__in=[a.pk for a in articles]).update(status=Article.Status.PROCESSING, error="")
+    # updated_at too: how long an article has been processing tells a stuck one (Article.is_stuck).
+    Article.objects.filter(pk__in=[a.pk for a in articles]).update(
+        status=Article.Status.PROCESSING, error="", updated_at=timezone.now()
+    )
     prepared = []
     for article in articles:
         try:

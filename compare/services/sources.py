@@ -15,9 +15,11 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from compare.models import web_url
 from compare.nlp.text.decoding import HTML_EXTENSIONS, SUPPORTED_EXTENSIONS, DecodeError, decode_bytes
 from compare.nlp.text.html import html_to_text
 from compare.services.fetching import FetchError, fetch_page
@@ -54,6 +56,18 @@ class SourceError(ValueError):
     """An article that cannot be read from what was given; the message is for the editor."""
 
 
+def clean_url(value: str) -> str:
+    """An article's address as every input path stores it: stripped, http(s) only ("" when absent).
+
+    Raises:
+        SourceError: a javascript:, data: or other non-web address (the page would link to it).
+    """
+    try:
+        return web_url(value or "")
+    except ValidationError as exc:
+        raise SourceError(exc.messages[0]) from None
+
+
 def _extracted(html: str) -> str:
     text = html_to_text(html)
     if not text.strip():
@@ -61,19 +75,21 @@ def _extracted(html: str) -> str:
     return text
 
 
-def from_upload(name: str, data: bytes, **fields) -> ArticleInput:
+def from_upload(name: str, data: bytes, *, url: str = "", **fields) -> ArticleInput:
     """An uploaded file's article: decoded, its text extracted when it is an HTML page."""
+    url = clean_url(url)
     try:
         text = decode_bytes(data).text
     except DecodeError as exc:
         raise SourceError(str(exc)) from None
     if name.lower().endswith(HTML_EXTENSIONS):
-        return ArticleInput(text=_extracted(text), html=text, source_name=name, **fields)
-    return ArticleInput(text=text, source_name=name, **fields)
+        return ArticleInput(text=_extracted(text), html=text, source_name=name, url=url, **fields)
+    return ArticleInput(text=text, source_name=name, url=url, **fields)
 
 
 def from_url(url: str, **fields) -> ArticleInput:
     """The article at ``url``, fetched within the size and time limits and the address guard."""
+    url = clean_url(url)
     try:
         page = fetch_page(
             url,
@@ -111,13 +127,18 @@ def _jsonl_items(path: Path, text: str, default_outlet: str) -> Iterator[FileIte
         ):
             yield FileItem(source, error="no 'text' field with the article's text")
             continue
+        try:
+            url = clean_url(str(record.get("url") or ""))
+        except SourceError as exc:
+            yield FileItem(source, error=str(exc))
+            continue
         yield FileItem(
             source,
             ArticleInput(
                 text=record["text"],
                 outlet=str(record.get("outlet") or default_outlet),
                 title=str(record.get("title") or ""),
-                url=str(record.get("url") or ""),
+                url=url,
                 published=parse_published(record.get("published")),
                 source_name=source,
             ),

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from compare.models import Article, Link, Outlet, Removal, Sentence, Story
+from compare.models import Article, Correction, Link, Outlet, Removal, Sentence, Story
 from compare.services import corrections
 from compare.services.corrections import CorrectionError
-from compare.services.ingest import IngestError, near_duplicates
+from compare.services.ingest import IngestError, near_duplicates, validate_input
 from compare.services.preview import preview_article
 from compare.services.tasks import process_article_task, submit_article
+from compare.services.undo import undo
+from compare.web.access import permission_required, reader_required
 from compare.web.forms import UploadForm
 from compare.web.views import int_param
 
@@ -35,7 +37,7 @@ def _too_big(request: HttpRequest, template: str) -> HttpResponse:
     return _upload_page(request, template, {"form": UploadForm(), "too_big": TOO_BIG}, status=413)
 
 
-@login_required
+@permission_required("compare.add_article")
 @require_http_methods(["GET", "POST"])
 def article_new(request: HttpRequest) -> HttpResponse:
     duplicate: Article | None = None
@@ -79,6 +81,7 @@ def _after_upload(request: HttpRequest, article: Article) -> HttpResponse:
 
 
 @require_GET
+@reader_required
 def article_status(request: HttpRequest, article_id: int) -> HttpResponse:
     """Where an upload waits for background processing; refreshes itself until done."""
     article = get_object_or_404(Article.objects.select_related("outlet"), pk=article_id)
@@ -92,14 +95,16 @@ def article_status(request: HttpRequest, article_id: int) -> HttpResponse:
     template = (
         "compare/article_status.html#article-progress" if request.htmx else "compare/article_status.html"
     )
-    return render(request, template, {"article": article})
+    return render(request, template, {"article": article, "stuck_minutes": settings.PROCESSING_STUCK_MINUTES})
 
 
-@login_required
+@permission_required("compare.change_article")
 @require_POST
 def article_retry(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=article_id)
-    if article.status != Article.Status.DONE:
+    if article.status == Article.Status.PROCESSING and not article.is_stuck:
+        messages.info(request, "It is being processed right now: this page follows it.")
+    elif article.status != Article.Status.DONE:
         Article.objects.filter(pk=article.pk).update(status=Article.Status.PENDING, error="")
         process_article_task.enqueue(article.pk, article.story_id, False)
         corrections.record(article.story, request.user, "retried", article=article.pk)
@@ -113,7 +118,7 @@ def _comparison_url(article: Article) -> str:
     return reverse("compare:story-detail", args=[article.story_id]) + query
 
 
-@login_required
+@permission_required("compare.add_article")
 @require_POST
 def article_preview(request: HttpRequest) -> HttpResponse:
     """The htmx preview: kept sentences, what cleaning removes and why, likely stories."""
@@ -125,8 +130,11 @@ def article_preview(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             data = form.article_input()
+            validate_input(data)  # the checks an upload meets, before any cleaning or embedding
         except ValidationError as exc:
             form.add_error(None, exc)
+        except IngestError as exc:
+            context["refused"] = str(exc)
         else:
             context["preview"] = preview_article(data)
     return _upload_page(request, "compare/article_new.html#upload-preview", context)
@@ -155,7 +163,7 @@ def _apply(request: HttpRequest, story_id: int, action, success: str) -> HttpRes
     return _back_to_story(request, story_id)
 
 
-@login_required
+@permission_required("compare.change_link")
 @require_POST
 def link_verdict(request: HttpRequest, link_id: int) -> HttpResponse:
     link = get_object_or_404(Link, pk=link_id)
@@ -168,7 +176,7 @@ def link_verdict(request: HttpRequest, link_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@permission_required("compare.add_link")
 @require_POST
 def link_add(request: HttpRequest, story_id: int) -> HttpResponse:
     story = get_object_or_404(Story, pk=story_id)
@@ -184,7 +192,7 @@ def link_add(request: HttpRequest, story_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@permission_required("compare.change_article")
 @require_POST
 def sentence_furniture(request: HttpRequest, sentence_id: int) -> HttpResponse:
     sentence = get_object_or_404(Sentence.objects.select_related("article"), pk=sentence_id)
@@ -197,7 +205,7 @@ def sentence_furniture(request: HttpRequest, sentence_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@permission_required("compare.change_article")
 @require_POST
 def removal_restore(request: HttpRequest, removal_id: int) -> HttpResponse:
     removal = get_object_or_404(Removal.objects.select_related("article"), pk=removal_id)
@@ -209,7 +217,7 @@ def removal_restore(request: HttpRequest, removal_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@permission_required("compare.change_article")
 @require_POST
 def article_move(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=article_id)
@@ -218,12 +226,16 @@ def article_move(request: HttpRequest, article_id: int) -> HttpResponse:
         target = Story.objects.create(title=article.title or "Untitled story")
     else:
         target = get_object_or_404(Story, pk=int_param(target_id) or 0)
-    corrections.move_article(article, target, request.user)
+    try:
+        corrections.move_article(article, target, request.user)
+    except CorrectionError as exc:
+        messages.error(request, str(exc))
+        return redirect(reverse("compare:story-detail", args=[article.story_id]) if article.story_id else "/")
     messages.success(request, f"Moved “{article.title}” to “{target.title}”.")
     return redirect(reverse("compare:story-detail", args=[target.pk]))
 
 
-@login_required
+@permission_required("compare.change_story")
 @require_POST
 def story_merge(request: HttpRequest, story_id: int) -> HttpResponse:
     story = get_object_or_404(Story, pk=story_id)
@@ -236,7 +248,7 @@ def story_merge(request: HttpRequest, story_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@permission_required("compare.change_story")
 @require_POST
 def story_rename(request: HttpRequest, story_id: int) -> HttpResponse:
     story = get_object_or_404(Story, pk=story_id)
@@ -244,3 +256,20 @@ def story_rename(request: HttpRequest, story_id: int) -> HttpResponse:
     return _apply(
         request, story.pk, lambda: corrections.rename_story(story, title, request.user), "Story renamed."
     )
+
+
+@permission_required("compare.change_story")
+@require_POST
+def correction_undo(request: HttpRequest, correction_id: int) -> HttpResponse:
+    correction = get_object_or_404(Correction, pk=correction_id)
+    try:
+        done = undo(correction, request.user)
+    except CorrectionError as exc:
+        messages.error(request, str(exc))
+        story_id = correction.story_id
+    else:
+        messages.success(request, "Undone.")
+        story_id = done.story_id
+    if story_id is None or not Story.objects.filter(pk=story_id).exists():
+        return redirect("compare:story-list")
+    return redirect("compare:story-history", story_id)

@@ -20,6 +20,7 @@ class UploadForm(forms.Form):
     outlet = forms.CharField(max_length=200, help_text="An existing outlet's name, or a new one.")
     url = forms.URLField(
         max_length=2000,
+        assume_scheme="https",
         required=False,
         label="URL of the article",
         help_text="Where it was published. Tick 'fetch' to import the page from it.",
@@ -49,10 +50,21 @@ class UploadForm(forms.Form):
             return None
         if value == "new":
             return "new"
-        story = Story.objects.filter(pk=int(value)).first() if value.isdigit() else None
+        # isdigit() accepts "²" and int() refuses it; 18 digits keep the id within a database integer.
+        story = (
+            Story.objects.filter(pk=int(value)).first()
+            if value.isascii() and value.isdigit() and len(value) <= 18
+            else None
+        )
         if story is None:
             raise forms.ValidationError("That story does not exist.")
         return story
+
+    def clean_url(self) -> str:
+        try:
+            return sources.clean_url(self.cleaned_data.get("url") or "")
+        except sources.SourceError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")

@@ -3,39 +3,34 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import wraps
 
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET
 
-from compare.models import Article, Link, Outlet, Sentence, Story
+from compare.models import Article, Correction, Link, Outlet, Sentence, Story
 from compare.nlp.diff import conflicts, word_diff
 from compare.services import exports, screens
+from compare.services.undo import can_undo
+from compare.web.access import reader_required
+from compare.web.throttle import over_limit
 
-
-def reader_required(view):
-    """Reading is open unless READING_REQUIRES_LOGIN is on (checked per request, so tests can flip it)."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if settings.READING_REQUIRES_LOGIN and not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# The largest id a database integer column holds (PostgreSQL bigint, SQLite INTEGER).
+MAX_ID = 2**63 - 1
 
 
 def int_param(value: str | None) -> int | None:
-    """A request parameter as a whole number; None when absent or not a number."""
+    """A request parameter as a positive id; None when absent, not a number, or beyond any id."""
+    if not value or not value.isascii() or len(value) > 19:
+        return None
     try:
-        return int(value) if value else None
+        number = int(value)
     except ValueError:
         return None
+    return number if 0 < number <= MAX_ID else None
 
 
 def _date_or_none(value: str | None) -> date | None:
@@ -114,7 +109,7 @@ def story_detail(request: HttpRequest, story_id: int) -> HttpResponse:
         sort=request.GET.get("sort", ""),
         export_buttons=exports.buttons(),
         other_stories=Story.objects.exclude(pk=story.pk).order_by("-updated_at").only("id", "title")[:100]
-        if request.user.is_authenticated
+        if request.user.has_perm("compare.change_article") or request.user.has_perm("compare.change_story")
         else [],
     )
     return render(request, "compare/story_detail.html", context)
@@ -181,12 +176,58 @@ def story_export(request: HttpRequest, story_id: int, fmt: str) -> HttpResponse:
     story = get_object_or_404(Story, pk=story_id)
     if fmt not in exports.FORMATS:
         raise Http404("Unknown export format")
+    if wait := over_limit(request, "export", settings.EXPORTS_PER_MINUTE):
+        response = _plain(f"Too many exports in a minute: try again in {wait} seconds.", 429)
+        response["Retry-After"] = str(wait)
+        return response
+    limit = settings.MAX_PDF_EXPORT_SENTENCES if fmt == "pdf" else settings.MAX_EXPORT_SENTENCES
+    left, right = int_param(request.GET.get("left")), int_param(request.GET.get("right"))
     try:
-        result = exports.export_story(
-            story, fmt, int_param(request.GET.get("left")), int_param(request.GET.get("right"))
-        )
+        result = exports.export_story(story, fmt, left, right, max_sentences=limit)
+    except exports.ExportTooLarge as exc:
+        return _plain(str(exc), 413)
     except exports.ExportUnavailable as exc:
-        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+        return _plain(str(exc), 503)
     response = HttpResponse(result.content, content_type=result.content_type)
     response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
     return response
+
+
+def _plain(message: str, status: int) -> HttpResponse:
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+# What each recorded action is called on the story's history page.
+ACTIONS = {
+    "renamed": "Renamed",
+    "moved": "Moved an article",
+    "merged": "Merged another story into this one",
+    "link-confirmed": "Confirmed a link",
+    "link-rejected": "Rejected a link",
+    "link-added": "Linked two sentences",
+    "marked-furniture": "Marked a sentence as page furniture",
+    "restored": "Restored removed text",
+    "retried": "Retried processing",
+    "undo-renamed": "Undid a rename",
+    "undo-moved": "Undid a move",
+    "undo-merged": "Undid a merge",
+    "undo-link-confirmed": "Undid a link confirmation",
+    "undo-link-rejected": "Undid a link rejection",
+}
+
+
+@require_GET
+@reader_required
+def story_history(request: HttpRequest, story_id: int) -> HttpResponse:
+    """Who changed what in the story, newest first, including the stories merged into it."""
+    story = get_object_or_404(Story, pk=story_id)
+    corrections = (
+        Correction.objects.filter(Q(story=story) | Q(action="moved", detail__source=story.pk))
+        .select_related("user")
+        .order_by("-created_at", "-id")[:500]
+    )
+    entries = [
+        {"correction": c, "label": ACTIONS.get(c.action, c.action), "undoable": can_undo(c)}
+        for c in corrections
+    ]
+    return render(request, "compare/story_history.html", {"story": story, "entries": entries})

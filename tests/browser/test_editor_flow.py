@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from compare.models import Article, Story
+from compare.services.roles import grant_role
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -18,7 +19,8 @@ THIRD = Path(__file__).parent / "third_outlet.txt"
 @pytest.fixture
 def seeded(use_real_model, django_user_model):
     call_command("load_seeds", stdout=StringIO())
-    django_user_model.objects.create_user("editor", password="correct horse battery staple")
+    user = django_user_model.objects.create_user("editor", password="correct horse battery staple")
+    grant_role(user, "editor")
     return Story.objects.get()
 
 

@@ -96,3 +96,46 @@ def test_a_fuller_name_of_the_same_source_is_no_conflict():
 
 def test_unnamed_sources_are_not_compared():
     assert conflicts("The army said it struck back.", "Artillery shelled targets, police said.") == []
+
+
+def _few_words(n: int, seed: int) -> str:
+    import random
+
+    rng = random.Random(seed)
+    return " ".join(rng.choice(["the", "a", "of", "and", "to"]) for _ in range(n))
+
+
+def test_word_diff_never_hands_the_matcher_more_than_the_limit(monkeypatch):
+    from compare.nlp import diff
+
+    sizes = []
+    real = diff.SequenceMatcher
+
+    def spy(isjunk, a, b, autojunk):
+        sizes.append((len(a), len(b)))
+        return real(isjunk, a, b, autojunk=autojunk)
+
+    monkeypatch.setattr(diff, "SequenceMatcher", spy)
+    a, b = _few_words(20_000, 1), _few_words(20_000, 2)
+    ops = word_diff(a, b)  # took 20 s before the limit (two 20,000-word sentences, five distinct words)
+    assert all(n <= 1000 and m <= 1000 for n, m in sizes)
+    assert "".join(text for op, text in ops if op != "insert") == a
+
+
+def test_a_long_sentence_with_a_short_change_is_still_diffed_word_by_word():
+    base = _few_words(5_000, 3)
+    ops = word_diff(base + " harbour closed.", base + " port closed.")
+    assert ops[-3:] == [("delete", "harbour "), ("insert", "port "), ("equal", "closed.")]
+
+
+@given(_words, _words)
+def test_the_bounded_diff_rebuilds_both_sentences(words_a, words_b):
+    from compare.nlp import diff
+
+    saved, diff.MAX_DIFF_TOKENS = diff.MAX_DIFF_TOKENS, 3
+    try:
+        a, b = " ".join(words_a), " ".join(words_b)
+        ops = word_diff(a, b)
+    finally:
+        diff.MAX_DIFF_TOKENS = saved
+    assert "".join(text for op, text in ops if op != "insert") == a

