@@ -289,6 +289,8 @@ class AlignedPair(models.Model):
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="aligned_pairs")
     first = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
     second = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    # False: passed over, neither article among the other's nearest (``alignment.NEAREST_ARTICLES``).
+    compared = models.BooleanField(default=True)
     aligned_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from compare.models import AlignedPair, Article, Fact, Link, Sentence, Story
-from compare.nlp.align.engine import ArticleSentences, SentenceRef, align_pair, group_facts
+from compare.nlp.align.engine import ArticleSentences, SentenceRef, align_pair, group_facts, unit_vectors
 from compare.nlp.align.engine import Link as PairLink
 from compare.services.encoder import get_encoder
 
@@ -139,25 +139,65 @@ def align_story(story: Story, *, realign: Iterable[int] = ()) -> None:
     done = _aligned_pairs(story)
     new_links: list[PairLink] = []
     new_pairs: list[AlignedPair] = []
-    for left, right in _new_pairs(articles, done):
-        if len(left.texts) and len(right.texts):
+    for left, right, compare in _new_pairs(articles, done):
+        if compare and len(left.texts) and len(right.texts):
             new_links.extend(align_pair(left, right))
-        new_pairs.append(AlignedPair(story=story, first_id=left.article, second_id=right.article))
+        new_pairs.append(
+            AlignedPair(story=story, first_id=left.article, second_id=right.article, compared=compare)
+        )
     _store_pair_links(story, new_links, lookup, {pair.second_id for pair in new_pairs})
     AlignedPair.objects.bulk_create(new_pairs, ignore_conflicts=True)
     regroup_facts(story, articles, lookup)
 
 
+# An article joining a story is compared with its NEAREST_ARTICLES most similar older
+# articles (by their mean sentence vector), not with every one: a story of hundreds of
+# articles would otherwise make each new article cost time in proportion to the story,
+# and its links grow with the square of it. Facts still join articles never compared
+# directly, through the articles compared with both (``group_facts``'s ``compared``).
+NEAREST_ARTICLES = 12
+
+
 def _new_pairs(
     articles: list[ArticleSentences], done: set[tuple[int, int]]
-) -> list[tuple[ArticleSentences, ArticleSentences]]:
-    """The pairs (older, newer) not aligned yet, newer article first: the order articles joined in.
+) -> list[tuple[ArticleSentences, ArticleSentences, bool]]:
+    """The pairs (older, newer, compare?) not aligned yet, in the order articles joined in.
 
     Articles are ordered by id; aligning several new articles at once then
-    writes their links in the order one-by-one joining would have.
+    writes their links in the order one-by-one joining would have. ``compare``
+    is False for a pair passed over: the older article is not among the
+    newer one's nearest older articles.
     """
     pairs = [(a, b) for a, b in combinations(articles, 2) if (a.article, b.article) not in done]
-    return sorted(pairs, key=lambda pair: (pair[1].article, pair[0].article))
+    pairs.sort(key=lambda pair: (pair[1].article, pair[0].article))
+    nearest = _nearest_older({b.article for _, b in pairs}, articles)
+    return [(a, b, a.article in nearest[b.article]) for a, b in pairs]
+
+
+def _nearest_older(newer: set[int], articles: list[ArticleSentences]) -> dict[int, set[int]]:
+    """For each of these articles, its NEAREST_ARTICLES most similar articles of lower id."""
+    if not newer:
+        return {}
+    ids = [a.article for a in articles]
+    centroids = np.stack(
+        [
+            unit_vectors(a.embeddings).mean(axis=0) if len(a.texts) else np.zeros(a.embeddings.shape[1])
+            for a in articles
+        ]
+    )
+    centroids = unit_vectors(centroids)
+    nearest: dict[int, set[int]] = {}
+    for position, key in enumerate(ids):
+        if key not in newer:
+            continue
+        older = [n for n in range(len(ids)) if ids[n] < key]
+        if len(older) <= NEAREST_ARTICLES:
+            nearest[key] = {ids[n] for n in older}
+            continue
+        similarity = centroids[older] @ centroids[position]
+        best = np.argsort(-similarity, kind="stable")[:NEAREST_ARTICLES]
+        nearest[key] = {ids[older[n]] for n in best}
+    return nearest
 
 
 def drop_article_links(story: Story, article_id: int) -> None:
@@ -185,7 +225,16 @@ def regroup_facts(
         story = Story.objects.select_for_update().get(pk=story.pk)
         articles, lookup = _load(story)
     by_pk = {s.pk: s for s in lookup.values()}
-    facts = group_facts(articles, _story_links(story, by_pk))
+    passed_over = AlignedPair.objects.filter(story=story, compared=False)
+    compared = (
+        {
+            frozenset(pair)
+            for pair in story.aligned_pairs.filter(compared=True).values_list("first_id", "second_id")
+        }
+        if passed_over.exists()
+        else None  # every pair was compared
+    )
+    facts = group_facts(articles, _story_links(story, by_pk), compared=compared)
     outlet_of = dict(Article.objects.filter(story=story).values_list("id", "outlet_id"))
     rows, surplus = _fact_rows(
         story, [(fact.kind, len({outlet_of[a] for a in fact.articles})) for fact in facts]

@@ -216,6 +216,17 @@ def _story() -> list[ArticleSentences]:
     return [_article(key, [[1.0]] * 3) for key in (10, 20, 30)]
 
 
+def test_pairs_of_articles_never_compared_do_not_count_against_a_fact():
+    # 10 and 30 were never compared: the fact told by 10-20 and 20-30 is one fact anyway...
+    links = [_link((10, 0), (20, 1)), _link((20, 1), (30, 2))]
+    compared = {frozenset((10, 20)), frozenset((20, 30))}
+    (joined,) = [f for f in group_facts(_story(), links, 0.6, compared) if len(f.members) > 1]
+    assert set(joined.members) == {SentenceRef(10, 0), SentenceRef(20, 1), SentenceRef(30, 2)}
+    # ...while had they been compared and found unlinked, 30 would stay out (1 link of 2 pairs < 0.6).
+    kept_apart = [f for f in group_facts(_story(), links, 0.6) if len(f.members) > 1]
+    assert {len(f.members) for f in kept_apart} == {2}
+
+
 def test_group_facts_joins_a_fact_reported_by_three_outlets():
     links = [_link((10, 0), (20, 1)), _link((20, 1), (30, 2)), _link((10, 0), (30, 2), score=0.8)]
     facts = group_facts(_story(), links, 0.6)

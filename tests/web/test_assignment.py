@@ -214,3 +214,28 @@ def test_an_article_whose_reprocessing_failed_stays_in_the_rebuilt_sum_and_leave
     assert state.count == 3
     expected = sum(profile_of(a).vector for a in (first, second, fourth))
     assert np.allclose(state.vector_sum, expected, atol=1e-6)
+
+
+def test_a_new_article_is_compared_with_its_nearest_older_articles_only(monkeypatch):
+    from compare.models import AlignedPair
+    from compare.services import alignment
+
+    monkeypatch.setattr(alignment, "NEAREST_ARTICLES", 2)
+    story = Story.objects.create(title="Lima", title_set_by_editor=True)
+    texts = [LIMA_1, LIMA_2, LIMA_3, REHAB, LIMA_1 + "\nAid arrived on Tuesday."]
+    articles = [
+        ingest(ArticleInput(text=t, outlet=f"Outlet {n}"), story=story).article for n, t in enumerate(texts)
+    ]
+    last = articles[-1]
+    pairs = AlignedPair.objects.filter(story=story, second=last)
+    assert pairs.count() == 4  # every older article is accounted for...
+    compared = set(pairs.filter(compared=True).values_list("first_id", flat=True))
+    assert len(compared) == 2 and articles[3].pk not in compared  # ...two compared, never the rehab one
+    linked = {
+        other
+        for a, b in Link.objects.filter(story=story).values_list("a__article_id", "b__article_id")
+        if last.pk in (a, b)
+        for other in (a, b)
+        if other != last.pk
+    }
+    assert linked <= compared

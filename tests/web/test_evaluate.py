@@ -69,7 +69,7 @@ def test_alignment_reports_the_previous_engine_at_the_similarity_level():
 def test_alignment_at_the_story_level_scores_the_facts_of_each_events_story():
     scores = evaluate("alignment", "alignment.jsonl", "--level", "story")
     assert (scores["level"], scores["n_stories"]) == ("story", 2)
-    assert _counts(scores, "link_") == (5, 1, 2)
+    assert _counts(scores, "link_") == (5, 3, 2)
     assert _counts(scores, "unique_") == (2, 0, 2)
 
 

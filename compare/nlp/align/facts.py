@@ -7,14 +7,17 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from compare.nlp.align.pair_model import load_model
 from compare.nlp.align.types import ArticleSentences, Fact, Link, SentenceRef
 
 
 def group_facts(
-    articles: Sequence[ArticleSentences], links: Sequence[Link], min_link_fraction: float | None = None
+    articles: Sequence[ArticleSentences],
+    links: Sequence[Link],
+    min_link_fraction: float | None = None,
+    compared: Collection[frozenset[int]] | None = None,
 ) -> list[Fact]:
     """Group the links of a story into facts; every sentence ends in exactly one fact.
 
@@ -28,6 +31,9 @@ def group_facts(
         min_link_fraction: the share of the cross-article pairs between two
             groups that must be linked for them to merge; the fitted pair
             model's when omitted.
+        compared: the article pairs that were aligned (``frozenset({x, y})``);
+            all of them when omitted. Pairs of articles never compared are
+            not counted against a merge: they could not have linked.
     Returns:
         Facts ordered by their first sentence; ids 0..n-1.
     """
@@ -44,7 +50,7 @@ def group_facts(
             raise ValueError(f"link {link} names a sentence not among the articles")
         if link.a.article != link.b.article:
             linked[_key(link.a, link.b)] = link
-    groups = _average_linkage(refs, linked, min_link_fraction)
+    groups = _average_linkage(refs, linked, min_link_fraction, compared)
     sort_key = lambda ref: (order[ref.article], ref.sentence)  # noqa: E731
     ordered = sorted((sorted(group, key=sort_key) for group in groups), key=lambda g: sort_key(g[0]))
     linked_refs = {ref for pair in linked for ref in pair}
@@ -56,7 +62,10 @@ def _key(x: SentenceRef, y: SentenceRef) -> tuple[SentenceRef, SentenceRef]:
 
 
 def _average_linkage(
-    refs: list[SentenceRef], linked: dict[tuple[SentenceRef, SentenceRef], Link], min_fraction: float
+    refs: list[SentenceRef],
+    linked: dict[tuple[SentenceRef, SentenceRef], Link],
+    min_fraction: float,
+    compared: Collection[frozenset[int]] | None,
 ) -> list[list[SentenceRef]]:
     neighbours: dict[SentenceRef, set[SentenceRef]] = {ref: set() for ref in refs}
     for x, y in linked:
@@ -68,7 +77,7 @@ def _average_linkage(
         first, second = group_of[link.a], group_of[link.b]
         if first == second:
             continue
-        if _link_fraction(groups[first], groups[second], neighbours) < min_fraction:
+        if _link_fraction(groups[first], groups[second], neighbours, compared) < min_fraction:
             continue
         for ref in groups[second]:
             group_of[ref] = first
@@ -77,13 +86,22 @@ def _average_linkage(
 
 
 def _link_fraction(
-    first: list[SentenceRef], second: list[SentenceRef], neighbours: dict[SentenceRef, set[SentenceRef]]
+    first: list[SentenceRef],
+    second: list[SentenceRef],
+    neighbours: dict[SentenceRef, set[SentenceRef]],
+    compared: Collection[frozenset[int]] | None,
 ) -> float:
-    """Share of the cross-article pairs between two groups that are linked."""
+    """Share of the compared cross-article pairs between two groups that are linked."""
     second_set = set(second)
     linked_pairs = sum(len(neighbours[x] & second_set) for x in first)
     second_articles = Counter(ref.article for ref in second)
-    cross_pairs = sum(len(second) - second_articles[x.article] for x in first)
+    first_articles = Counter(ref.article for ref in first)
+    cross_pairs = sum(
+        count_x * count_y
+        for x, count_x in first_articles.items()
+        for y, count_y in second_articles.items()
+        if x != y and (compared is None or frozenset((x, y)) in compared)
+    )
     return linked_pairs / cross_pairs if cross_pairs else 0.0
 
 
