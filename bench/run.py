@@ -68,7 +68,19 @@ def table_rows(r: dict) -> list[tuple[str, str, str]]:
     """(benchmark, result, detail) rows; a missing figure shows as "-"."""
     stories = r.get("page_stories", {})
     rss = r.get("rss_mb", {})
+    scale = r.get("scale_per_article", {})
     return [
+        (
+            "one more article, story of N",
+            "  ".join(f"{n}: {v['ms_per_article']} ms" for n, v in scale.items()) or "-",
+            f"largest/smallest {r.get('scale_ratio_largest_to_smallest', '-')}x; pair model "
+            + "  ".join(
+                f"{n}: {_pct(v['pair_model_share'])}, {v['pairs_per_second']} pairs/s"
+                for n, v in scale.items()
+            )
+            + f"; 10-article story p95 {r.get('scale_10_story_p95_ms', '-')} ms"
+            + f"; {r.get('scale_links', '-')} links",
+        ),
         (
             "ingest (clean, embed, assign, align)",
             _fmt(r.get("ingest_sentences_per_s"), " sentences/s"),
@@ -178,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     db = setup_django()
     from django.conf import settings
 
-    from bench import bench_align, bench_assign, bench_encode, bench_ingest, bench_page
+    from bench import bench_align, bench_assign, bench_encode, bench_ingest, bench_page, bench_scale
     from compare.services.encoder import get_encoder
 
     machine = machine_summary()
@@ -205,6 +217,9 @@ def main(argv: list[str] | None = None) -> int:
     _section("ingest", results, errors, lambda: bench_ingest.run_bench(limit=limit, repeat=repeat))
     _section("align", results, errors, lambda: bench_align.run_bench(encoder=get_encoder()))
     _section("page", results, errors, lambda: bench_page.run_bench(views=10 if args.quick else 30))
+    _section(
+        "scale", results, errors, lambda: bench_scale.run_bench((5, 10, 20) if args.quick else (10, 100, 300))
+    )
 
     def memory() -> dict:
         rss: dict[str, object] = {}

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 
 from compare.nlp.align.pair_model import load_model
@@ -67,42 +67,50 @@ def _average_linkage(
     min_fraction: float,
     compared: Collection[frozenset[int]] | None,
 ) -> list[list[SentenceRef]]:
-    neighbours: dict[SentenceRef, set[SentenceRef]] = {ref: set() for ref in refs}
-    for x, y in linked:
-        neighbours[x].add(y)
-        neighbours[y].add(x)
+    compared_with: dict[int, set[int]] | None = None
+    if compared is not None:
+        compared_with = defaultdict(set)
+        for pair in compared:
+            x, y = tuple(pair)
+            compared_with[x].add(y)
+            compared_with[y].add(x)
     group_of = {ref: n for n, ref in enumerate(refs)}
     groups: dict[int, list[SentenceRef]] = {n: [ref] for n, ref in enumerate(refs)}
+    # Kept up to date as groups merge: each group's sentences per article, and the
+    # number of links between any two groups (so a merge is judged in constant time).
+    articles: dict[int, Counter[int]] = {n: Counter({ref.article: 1}) for n, ref in enumerate(refs)}
+    between: dict[int, Counter[int]] = defaultdict(Counter)
+    for x, y in linked:
+        between[group_of[x]][group_of[y]] += 1
+        between[group_of[y]][group_of[x]] += 1
     for link in sorted(linked.values(), key=lambda lk: (-lk.score, lk.a, lk.b)):
         first, second = group_of[link.a], group_of[link.b]
         if first == second:
             continue
-        if _link_fraction(groups[first], groups[second], neighbours, compared) < min_fraction:
+        if len(groups[first]) < len(groups[second]):
+            first, second = second, first  # merge the smaller group into the larger
+        cross_pairs = _cross_pairs(articles[first], articles[second], compared_with)
+        if not cross_pairs or between[first][second] / cross_pairs < min_fraction:
             continue
         for ref in groups[second]:
             group_of[ref] = first
         groups[first].extend(groups.pop(second))
+        articles[first].update(articles.pop(second))
+        for other, count in between.pop(second).items():
+            del between[other][second]
+            if other != first:
+                between[first][other] += count
+                between[other][first] += count
     return list(groups.values())
 
 
-def _link_fraction(
-    first: list[SentenceRef],
-    second: list[SentenceRef],
-    neighbours: dict[SentenceRef, set[SentenceRef]],
-    compared: Collection[frozenset[int]] | None,
-) -> float:
-    """Share of the compared cross-article pairs between two groups that are linked."""
-    second_set = set(second)
-    linked_pairs = sum(len(neighbours[x] & second_set) for x in first)
-    second_articles = Counter(ref.article for ref in second)
-    first_articles = Counter(ref.article for ref in first)
-    cross_pairs = sum(
-        count_x * count_y
-        for x, count_x in first_articles.items()
-        for y, count_y in second_articles.items()
-        if x != y and (compared is None or frozenset((x, y)) in compared)
-    )
-    return linked_pairs / cross_pairs if cross_pairs else 0.0
+def _cross_pairs(first: Counter[int], second: Counter[int], compared_with: dict[int, set[int]] | None) -> int:
+    """Sentence pairs of two groups whose articles differ and were compared (all, when ``None``)."""
+    if compared_with is None:
+        total = sum(second.values())
+        return sum(count * (total - second[article]) for article, count in first.items())
+    # An article is compared with a bounded number of others: walk those, not the whole group.
+    return sum(count * sum(second.get(y, 0) for y in compared_with[x]) for x, count in first.items())
 
 
 def _make_fact(
