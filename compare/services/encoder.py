@@ -6,6 +6,7 @@ import functools
 
 from django.conf import settings
 
+from compare.nlp.align.pair_model import load_model
 from compare.nlp.align.params import load_params
 from compare.nlp.embedding.encoders import CachingEncoder, Encoder, HashingEncoder, SentenceTransformerEncoder
 from compare.nlp.stories.params import default_params
@@ -37,7 +38,11 @@ def params_fitted_for_another_model() -> list[str]:
     little for another's: ``manage.py check`` warns (``compare.checks``).
     """
     model = get_encoder().model_id
-    fitted = {"alignment": load_params().model_id, "story assignment": default_params().model_id}
+    fitted = {
+        "fact pair model": load_model().model_id,
+        "alignment": load_params().model_id,
+        "story assignment": default_params().model_id,
+    }
     return [
         f"The {name} parameters were fitted with the model '{other}'; this server embeds with '{model}'."
         for name, other in fitted.items()

@@ -138,6 +138,6 @@ def test_check_warns_when_the_parameters_were_fitted_with_another_model(settings
     settings.EMBEDDING_MODEL_PATH = str(tmp_path / "my-model")
     encoder._default_encoder.cache_clear()
     warnings = fitted_for_this_model(None)
-    assert [w.id for w in warnings] == ["compare.W001", "compare.W001"]
+    assert [w.id for w in warnings] == ["compare.W001"] * 3
     assert "local:my-model" in warnings[0].msg and "all-MiniLM-L6-v2" in warnings[0].msg
     encoder._default_encoder.cache_clear()
