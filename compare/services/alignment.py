@@ -201,11 +201,16 @@ def _nearest_older(newer: set[int], articles: list[ArticleSentences]) -> dict[in
 
 
 def drop_article_links(story: Story, article_id: int) -> None:
-    """Forget an article's links in a story it leaves (editor-made ones included: they no longer apply)."""
+    """Forget an article's links in a story it leaves (editor-made ones included: they no longer apply).
+
+    Pairs passed over are forgotten too: with the article gone, another article
+    may now be among a newer one's nearest, and ``align_story`` looks again.
+    """
     Link.objects.filter(story=story, a__article_id=article_id).delete()
     Link.objects.filter(story=story, b__article_id=article_id).delete()
     AlignedPair.objects.filter(story=story, first_id=article_id).delete()
     AlignedPair.objects.filter(story=story, second_id=article_id).delete()
+    AlignedPair.objects.filter(story=story, compared=False).delete()
 
 
 @transaction.atomic
@@ -234,7 +239,10 @@ def regroup_facts(
         if passed_over.exists()
         else None  # every pair was compared
     )
-    facts = group_facts(articles, _story_links(story, by_pk), compared=compared)
+    links = _story_links(story, by_pk)
+    if compared is not None:  # an editor may link articles the machine never compared
+        compared |= {frozenset((link.a.article, link.b.article)) for link in links}
+    facts = group_facts(articles, links, compared=compared)
     outlet_of = dict(Article.objects.filter(story=story).values_list("id", "outlet_id"))
     rows, surplus = _fact_rows(
         story, [(fact.kind, len({outlet_of[a] for a in fact.articles})) for fact in facts]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from compare.models import Article, Correction, Sentence, Story
-from compare.services.alignment import align_story, drop_article_links, regroup_facts
+from compare.services.alignment import align_story, drop_article_links
 from compare.services.placement import join_story
 from compare.services.story_index import forget
 from compare.services.story_profiles import add_to_profile, profile_of, refresh_title, remove_from_profile
@@ -47,7 +47,7 @@ def move_article(article: Article, target: Story, *, by_editor: bool = True) -> 
     story = join_story(article, target)
     if source is not None:
         if source.articles.exists():
-            regroup_facts(source)
+            align_story(source)  # pairs passed over may now be compared; regroups its facts
             refresh_title(source)
         else:
             forget(source.pk)
@@ -82,6 +82,8 @@ def merge_stories(target: Story, other: Story) -> Story:
     # Links inside the merged story stay valid: re-home them instead of recomputing.
     other.links.update(story=target)
     other.aligned_pairs.update(story=target)
+    # Pairs passed over in either story are judged again among the merged story's articles.
+    target.aligned_pairs.filter(compared=False).delete()
     # The merged story's history becomes this one's: it outlives the merge.
     Correction.objects.filter(story=other).update(story=target)
     forget(other.pk)

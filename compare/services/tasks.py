@@ -10,6 +10,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from compare.models import Article, Story
+from compare.services.corrections import reprocess_article
 from compare.services.ingest import ArticleInput, IngestResult, process_stored, store_article
 
 
@@ -18,6 +19,10 @@ def run_now(article_id: int, story_id: int | None, new_story: bool) -> Article:
     article = Article.objects.get(pk=article_id)
     if article.status == Article.Status.DONE and article.story_id:
         return article  # a retried task that already completed
+    if article.story_id and article.sentences.exists():
+        # Placed and aligned before, then its re-processing failed: process it again
+        # where it is, keeping its links and its share of the story's profile.
+        return reprocess_article(article)
     story = Story.objects.filter(pk=story_id).first() if story_id else None
     return process_stored(article, story, new_story)
 

@@ -102,7 +102,8 @@ def article_status(request: HttpRequest, article_id: int) -> HttpResponse:
 @require_POST
 def article_retry(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=article_id)
-    if article.status == Article.Status.PROCESSING and not article.is_stuck:
+    if article.status in (Article.Status.PENDING, Article.Status.PROCESSING) and not article.is_stuck:
+        # Queued or under way already: a second task would only redo (and race) the first.
         messages.info(request, "It is being processed right now: this page follows it.")
     elif article.status != Article.Status.DONE:
         Article.objects.filter(pk=article.pk).update(status=Article.Status.PENDING, error="")

@@ -126,3 +126,50 @@ def test_an_editor_merges_two_stories(editor_client, story):
     assert not Story.objects.filter(pk=other.pk).exists()
     assert story.articles.count() == 3
     assert Correction.objects.filter(action="merged").exists()
+
+
+def test_retrying_an_article_whose_reprocessing_failed_keeps_its_links(editor_client, story, monkeypatch):
+    from compare.models import AlignedPair
+    from compare.services import corrections
+    from compare.services import ingest as ingest_service
+    from compare.services.story_index import story_state
+
+    article = Article.objects.get(outlet__name="MaltaToday")
+    links = set(Link.objects.filter(story=story).values_list("a__text", "b__text", "kind"))
+    assert links
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("power cut while cleaning")
+
+    monkeypatch.setattr(ingest_service, "prepare", broken)
+    corrections.reprocess_article(article)
+    assert Article.objects.get(pk=article.pk).status == Article.Status.FAILED
+    monkeypatch.undo()
+    editor_client.post(reverse("compare:article-retry", args=[article.pk]))
+    assert Article.objects.get(pk=article.pk).status == Article.Status.DONE
+    assert set(Link.objects.filter(story=story).values_list("a__text", "b__text", "kind")) == links
+    assert AlignedPair.objects.filter(story=story).count() == 1
+    assert story_state(Story.objects.get(pk=story.pk)).count == 2  # counted once, not twice
+
+
+def test_an_editor_link_between_articles_never_compared_joins_one_fact(editor, monkeypatch):
+    from compare.models import AlignedPair
+    from compare.services import alignment, corrections
+
+    monkeypatch.setattr(alignment, "NEAREST_ARTICLES", 1)
+    story = Story.objects.create(title="Storm", title_set_by_editor=True)
+    own = {
+        "One": "Our editor thanks every reader for their letters.",
+        "Two": "The mayor of Mdina opened a library yesterday.",
+        "Three": "Bees swarmed a bakery in Rabat at dawn.",
+    }
+    for outlet, text in (("One", A), ("Two", B), ("Three", A.replace("harbour", "port"))):
+        ingest(ArticleInput(text=f"{text}\n{own[outlet]}", outlet=outlet), story=story)
+    passed = AlignedPair.objects.get(story=story, compared=False)
+    alone = Sentence.objects.filter(fact__kind="unique").order_by("index")
+    a = alone.filter(article_id=passed.first_id).first()
+    b = alone.filter(article_id=passed.second_id).first()
+    corrections.add_link(story, a, b, "same", editor)
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert a.fact_id == b.fact_id
