@@ -54,7 +54,12 @@ def group_facts(
     sort_key = lambda ref: (order[ref.article], ref.sentence)  # noqa: E731
     ordered = sorted((sorted(group, key=sort_key) for group in groups), key=lambda g: sort_key(g[0]))
     linked_refs = {ref for pair in linked for ref in pair}
-    return [_make_fact(n, members, linked, order, linked_refs) for n, members in enumerate(ordered)]
+    # A fact is "shared" when a "same" link joins two of its sentences.
+    fact_of = {ref: n for n, members in enumerate(ordered) for ref in members}
+    with_same = {
+        fact_of[x] for (x, y), link in linked.items() if link.kind == "same" and fact_of[x] == fact_of[y]
+    }
+    return [_make_fact(n, members, order, linked_refs, n in with_same) for n, members in enumerate(ordered)]
 
 
 def _key(x: SentenceRef, y: SentenceRef) -> tuple[SentenceRef, SentenceRef]:
@@ -83,15 +88,26 @@ def _average_linkage(
     for x, y in linked:
         between[group_of[x]][group_of[y]] += 1
         between[group_of[y]][group_of[x]] += 1
+    # Two groups refused once stay refused until one of them grows: every further
+    # link between them would be judged on the same counts.
+    version = dict.fromkeys(groups, 0)
+    refused: set[tuple[int, int, int, int]] = set()
     for link in sorted(linked.values(), key=lambda lk: (-lk.score, lk.a, lk.b)):
         first, second = group_of[link.a], group_of[link.b]
         if first == second:
             continue
-        if len(groups[first]) < len(groups[second]):
+        if len(groups[first]) < len(groups[second]) or (
+            len(groups[first]) == len(groups[second]) and first > second
+        ):
             first, second = second, first  # merge the smaller group into the larger
+        key = (first, second, version[first], version[second])
+        if key in refused:
+            continue
         cross_pairs = _cross_pairs(articles[first], articles[second], compared_with)
         if not cross_pairs or between[first][second] / cross_pairs < min_fraction:
+            refused.add(key)
             continue
+        version[first] += 1
         for ref in groups[second]:
             group_of[ref] = first
         groups[first].extend(groups.pop(second))
@@ -109,22 +125,23 @@ def _cross_pairs(first: Counter[int], second: Counter[int], compared_with: dict[
     if compared_with is None:
         total = sum(second.values())
         return sum(count * (total - second[article]) for article, count in first.items())
-    # An article is compared with a bounded number of others: walk those, not the whole group.
-    return sum(count * sum(second.get(y, 0) for y in compared_with[x]) for x, count in first.items())
+    # Walk the smaller group's articles and, for each, the bounded number of articles it
+    # was compared with: a big fact's hundreds of articles are never walked whole.
+    small, large = (first, second) if len(first) <= len(second) else (second, first)
+    return sum(count * sum(large.get(y, 0) for y in compared_with[x]) for x, count in small.items())
 
 
 def _make_fact(
     fact_id: int,
     members: list[SentenceRef],
-    linked: dict[tuple[SentenceRef, SentenceRef], Link],
     order: dict[int, int],
     linked_refs: set[SentenceRef],
+    has_same_link: bool,
 ) -> Fact:
     articles = tuple(sorted({ref.article for ref in members}, key=order.__getitem__))
     if len(members) == 1:
         # Linked, but its counterparts sit in facts of their own: partly shared, never "alone".
         kind = "partial" if members[0] in linked_refs else "unique"
     else:
-        inside = [linked.get(_key(x, y)) for n, x in enumerate(members) for y in members[n + 1 :]]
-        kind = "shared" if any(link is not None and link.kind == "same" for link in inside) else "partial"
+        kind = "shared" if has_same_link else "partial"
     return Fact(fact_id, kind, tuple(members), articles)
