@@ -1,12 +1,15 @@
 """A bounded load test: gunicorn on loopback, concurrent page views and uploads.
 
-    .venv/bin/python bench/load_test.py [--seconds 20] [--clients 8] [--workers 2] [--real-model]
+    .venv/bin/python bench/load_test.py [--seconds 20] [--clients 8] [--workers 2] [--real-model] [--queue]
 
 It sets up a throwaway SQLite database (seed story, one editor), starts
 gunicorn on 127.0.0.1 only, runs ``--clients`` threads for ``--seconds``
 (4 page views for each upload), then checks that every upload that was
 accepted is stored, processed and aligned. It prints throughput, p50/p95 and
-errors, and exits non-zero on any error. Never connects anywhere but loopback.
+errors, and exits non-zero on any error. Never connects anywhere but loopback. With ``--queue`` uploads go
+through the database task backend to a ``manage.py db_worker`` process (the
+production path: no model in the web workers), and the check waits for the
+worker to finish what was accepted.
 """
 
 from __future__ import annotations
@@ -116,6 +119,8 @@ def run(args: argparse.Namespace) -> int:
         "OPENBLAS_NUM_THREADS": "1",
         "EMBEDDING_BACKEND": "sentence-transformers" if args.real_model else "hashing",
     }
+    if args.queue:
+        env["TASK_BACKEND"] = "django_tasks_db.DatabaseBackend"
     manage(env, "migrate", "--noinput")
     manage(env, "load_seeds")
     manage(
@@ -124,6 +129,14 @@ def run(args: argparse.Namespace) -> int:
         "-c",
         f"from django.contrib.auth.models import User; "
         f"User.objects.create_user('editor', password='{PASSWORD}')",
+    )
+    manage(env, "grant_role", "editor", "editor")
+    worker = (
+        subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL
+        )
+        if args.queue
+        else None
     )
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -190,6 +203,10 @@ def run(args: argparse.Namespace) -> int:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    if worker is not None:
+        worker_seconds = _wait_for_queue(database, deadline=time.monotonic() + 600)
+        worker.terminate()
+        worker.wait(timeout=30)
 
     db = sqlite3.connect(database)
     missing = []
@@ -211,7 +228,10 @@ def run(args: argparse.Namespace) -> int:
         "errors": len(errors),
         "uploads_accepted": len(accepted),
         "uploads_not_stored_and_aligned": len(missing),
+        "task_backend": "database, one db_worker" if args.queue else "immediate",
     }
+    if worker is not None:
+        result["queue_drained_after_s"] = worker_seconds
     for kind, values in latencies.items():
         values.sort()
         if values:
@@ -226,6 +246,23 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _wait_for_queue(database: Path, deadline: float) -> float:
+    """Seconds until no article is pending or processing (the worker has caught up), bounded."""
+    started = time.monotonic()
+    while time.monotonic() < deadline:
+        db = sqlite3.connect(database)
+        try:
+            (waiting,) = db.execute(
+                "SELECT COUNT(*) FROM compare_article WHERE status IN ('pending', 'processing')"
+            ).fetchone()
+        finally:
+            db.close()
+        if not waiting:
+            break
+        time.sleep(1)
+    return round(time.monotonic() - started, 1)
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=20)
@@ -233,5 +270,8 @@ if __name__ == "__main__":
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
         "--real-model", action="store_true", help="embed with the real model (slower uploads)"
+    )
+    parser.add_argument(
+        "--queue", action="store_true", help="uploads go to a db_worker through the database task backend"
     )
     sys.exit(run(parser.parse_args()))
