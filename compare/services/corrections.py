@@ -73,7 +73,7 @@ def add_link(story: Story, a: Sentence, b: Sentence, kind: str, user) -> Link:
     return link
 
 
-def _reviewed_links(article: Article) -> list[tuple]:
+def reviewed_links(article: Article) -> list[tuple]:
     """The article's links an editor made or reviewed, keyed by sentence text (ids change on reprocessing)."""
     links = (
         Link.objects.filter(Q(a__article=article) | Q(b__article=article))
@@ -97,7 +97,7 @@ def _reviewed_links(article: Article) -> list[tuple]:
     ]
 
 
-def _restore_links(story: Story, saved: list[tuple]) -> None:
+def restore_links(story: Story, saved: list[tuple]) -> None:
     sentences: dict[tuple[int, str], Sentence] = {}
     for sentence in Sentence.objects.filter(article__story=story).defer("embedding").order_by("index"):
         sentences.setdefault((sentence.article_id, sentence.text_hash), sentence)
@@ -126,7 +126,7 @@ def reprocess_article(article: Article) -> Article:
     story instead of placing it.
     """
     story = article.story
-    saved = _reviewed_links(article)
+    saved = reviewed_links(article)
     old_profile = profile_of(article) if story else None
 
     def realign(prepared: Prepared) -> None:
@@ -134,7 +134,7 @@ def reprocess_article(article: Article) -> Article:
             return
         replace_profile(story, prepared.article, old_profile, prepared.profile)
         align_story(story, realign={prepared.article.pk})
-        _restore_links(story, saved)
+        restore_links(story, saved)
         regroup_facts(story)
 
     process_articles([article], realign)

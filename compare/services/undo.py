@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_datetime
 from compare.models import Article, Correction, Link, Story
 from compare.services import stories
 from compare.services.alignment import regroup_facts
-from compare.services.corrections import CorrectionError, record
+from compare.services.corrections import CorrectionError, record, restore_links, reviewed_links
 
 Undo = Callable[[Correction, object], Correction]
 
@@ -108,9 +108,16 @@ def _undo_merge(correction: Correction, user) -> Correction:
     restored = Story.objects.create(
         title=detail["other_title"], title_set_by_editor=detail.get("other_title_set_by_editor", False)
     )
-    for article in articles:  # links between them are aligned again; editors' links to others are dropped
+    # Editors' links and verdicts between the restored articles go back with them (their
+    # links to the target's articles are dropped, as in any move).
+    ids = {a.pk for a in articles}
+    saved = [row for a in articles for row in reviewed_links(a) if row[0] in ids and row[2] in ids]
+    for article in articles:
         stories.move_article(article, restored, by_editor=True)
         Article.objects.filter(pk=article.pk).update(placed_by_editor=placed[article.pk])
+    if saved:
+        restore_links(restored, saved)
+        regroup_facts(restored)
     return record(
         target,
         user,

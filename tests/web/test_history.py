@@ -120,3 +120,15 @@ def test_readers_see_the_history_without_undo_buttons(client, editor_client, sto
     correction = Correction.objects.get(action="renamed")
     response = client.post(reverse("compare:correction-undo", args=[correction.pk]))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_undoing_a_merge_keeps_the_editors_links_between_the_restored_articles(editor_client, story, other):
+    link = Link.objects.filter(story=story).first()
+    editor_client.post(reverse("compare:link-verdict", args=[link.pk]), {"verdict": "rejected"})
+    ends = (link.a.text, link.b.text)
+    editor_client.post(reverse("compare:story-merge", args=[other.pk]), {"other": story.pk})
+    undo_last(editor_client, "merged")
+    restored = Article.objects.get(outlet__name="Times of Malta").story
+    assert restored.pk != other.pk
+    kept = Link.objects.get(story=restored, a__text=ends[0], b__text=ends[1])
+    assert kept.verdict == "rejected"  # not re-aligned into a fresh machine link
