@@ -10,8 +10,8 @@ Every text is encoded in one batch call, so a caching encoder sees each once.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -116,17 +116,16 @@ def _judge(head: Head, records: Sequence[dict], vectors: dict[str, np.ndarray]) 
     return pair_scores(head, texts_a, texts_b, emb_a, emb_b)
 
 
-@dataclass
-class _Counts:
-    """Pooled counts over all article pairs (micro-averaging, as the README asks)."""
+# Pooled counts (micro-averaging, as the eval-data README asks): links "tp"/"fp"/"fn",
+# sentences reported alone "alone_tp"/"alone_fp"/"alone_fn", and "n_pairs" scored.
+Counts = dict[str, int]
 
-    link_tp: int = 0
-    link_fp: int = 0
-    link_fn: int = 0
-    unique_tp: int = 0
-    unique_fp: int = 0
-    unique_fn: int = 0
-    n_pairs: int = 0
+
+def scores_of(counts: Counts) -> dict[str, float | int]:
+    """Link and reported-alone precision/recall/F1 (and their counts) from pooled counts."""
+    links = prf(counts["tp"], counts["fp"], counts["fn"])
+    alone = prf(counts["alone_tp"], counts["alone_fp"], counts["alone_fn"])
+    return {**links.as_dict("link_"), **alone.as_dict("unique_")}
 
 
 LEVELS = ("fact", "similarity", "event")
@@ -161,19 +160,10 @@ def evaluate_alignment(
     params = params or load_params()
     records = list(records)
     vectors = article_vectors(records, encoder)
-    counts = _Counts()
+    counts: Counts = defaultdict(int)
     for record in records:
-        predicted = predicted_links(record, vectors, params, level, model)
-        _count(record, predicted, counts)
-    links = prf(counts.link_tp, counts.link_fp, counts.link_fn)
-    unique = prf(counts.unique_tp, counts.unique_fp, counts.unique_fn)
-    return {
-        "level": level,
-        "n_records": len(records),
-        "n_pairs": counts.n_pairs,
-        **links.as_dict("link_"),
-        **unique.as_dict("unique_"),
-    }
+        count_pair(record, predicted_links(record, vectors, params, level, model), counts)
+    return {"level": level, "n_records": len(records), "n_pairs": counts["n_pairs"], **scores_of(counts)}
 
 
 def predicted_links(
@@ -207,19 +197,20 @@ def event_of(record_id: str) -> str:
     return record_id.rsplit("-", 2)[0]
 
 
-def _count(record: dict, predicted: set[tuple[int, int]], counts: _Counts) -> None:
+def count_pair(record: dict, predicted: set[tuple[int, int]], counts: Counts) -> None:
+    """Add one article pair's counts: links between scored sentences, and scored sentences left alone."""
     scored_a, scored_b = record["scored_a"], record["scored_b"]
     gold = {(i, j) for i, j in record["gold_links"] if i in scored_a and j in scored_b}
-    counts.n_pairs += len(scored_a) * len(scored_b)
-    counts.link_tp += len(predicted & gold)
-    counts.link_fp += len(predicted - gold)
-    counts.link_fn += len(gold - predicted)
+    counts["n_pairs"] += len(scored_a) * len(scored_b)
+    counts["tp"] += len(predicted & gold)
+    counts["fp"] += len(predicted - gold)
+    counts["fn"] += len(gold - predicted)
     for side, scored in ((0, scored_a), (1, scored_b)):
         gold_linked = {pair[side] for pair in gold}
         predicted_linked = {pair[side] for pair in predicted}
         for sentence in scored:
             gold_unique = sentence not in gold_linked
             predicted_unique = sentence not in predicted_linked
-            counts.unique_tp += gold_unique and predicted_unique
-            counts.unique_fp += predicted_unique and not gold_unique
-            counts.unique_fn += gold_unique and not predicted_unique
+            counts["alone_tp"] += gold_unique and predicted_unique
+            counts["alone_fp"] += predicted_unique and not gold_unique
+            counts["alone_fn"] += gold_unique and not predicted_unique

@@ -28,7 +28,14 @@ from sklearn.preprocessing import StandardScaler
 from compare.nlp.align.facts import group_facts
 from compare.nlp.align.pair_model import FactModel, grid_features, story_idf
 from compare.nlp.embedding.encoders import Encoder
-from compare.research.evaluation import article_vectors, event_of, record_articles
+from compare.research.evaluation import (
+    Counts,
+    article_vectors,
+    count_pair,
+    event_of,
+    record_articles,
+    scores_of,
+)
 from compare.research.metrics import prf
 from compare.research.story_evaluation import (
     EventStory,
@@ -36,7 +43,6 @@ from compare.research.story_evaluation import (
     event_stories,
     story_articles,
     story_links,
-    story_scores,
 )
 
 SEED = 0
@@ -96,20 +102,12 @@ def _probabilities(weights: np.ndarray, bias: float, data: Sequence[PairData]) -
     return [model.probabilities(d.features) for d in data]
 
 
-def pair_counts(data: Sequence[PairData], predicted: Sequence[np.ndarray]) -> dict[str, int]:
-    """Pooled link and reported-alone counts, as ``evaluate alignment`` counts them per pair."""
-    counts: dict[str, int] = defaultdict(int)
+def pair_counts(data: Sequence[PairData], predicted: Sequence[np.ndarray]) -> Counts:
+    """Pooled link and reported-alone counts of row-major link masks, as ``evaluate alignment`` counts."""
+    counts: Counts = defaultdict(int)
     for d, links in zip(data, predicted, strict=True):
-        na, nb = len(d.record["a"]["sentences"]), len(d.record["b"]["sentences"])
-        gold, guess = d.labels.reshape(na, nb) > 0, links.reshape(na, nb)
-        counts["tp"] += int(np.sum(gold & guess))
-        counts["fp"] += int(np.sum(guess & ~gold))
-        counts["fn"] += int(np.sum(gold & ~guess))
-        for axis in (1, 0):
-            gold_alone, guess_alone = ~gold.any(axis=axis), ~guess.any(axis=axis)
-            counts["alone_tp"] += int(np.sum(gold_alone & guess_alone))
-            counts["alone_fp"] += int(np.sum(guess_alone & ~gold_alone))
-            counts["alone_fn"] += int(np.sum(gold_alone & ~guess_alone))
+        nb = len(d.record["b"]["sentences"])
+        count_pair(d.record, {divmod(int(k), nb) for k in np.flatnonzero(links)}, counts)
     return counts
 
 
@@ -168,12 +166,6 @@ def average_models(models: Sequence[FactModel], provenance: dict) -> FactModel:
     )
 
 
-def _scores(counts: dict[str, int]) -> dict[str, float]:
-    link = prf(counts["tp"], counts["fp"], counts["fn"])
-    alone = prf(counts["alone_tp"], counts["alone_fp"], counts["alone_fn"])
-    return {**link.as_dict("link_"), **alone.as_dict("unique_")}
-
-
 def cross_validate(
     records: Sequence[dict], encoder: Encoder, folds: int = FOLDS
 ) -> tuple[dict, list[FactModel]]:
@@ -212,7 +204,7 @@ def cross_validate(
             )
         for key, value in fold_story.items():
             story_counts[key] += value
-        held_out = {**_scores(counts), **{f"story_{k}": v for k, v in story_scores(fold_story).items()}}
+        held_out = {**scores_of(counts), **{f"story_{k}": v for k, v in scores_of(fold_story).items()}}
         report["folds"].append(
             {
                 "fold": number,
@@ -227,8 +219,8 @@ def cross_validate(
                 },
             }
         )
-    report["pair"] = _scores(pooled)
-    report["story"] = story_scores(story_counts)
+    report["pair"] = scores_of(pooled)
+    report["story"] = scores_of(story_counts)
     return report, models
 
 
@@ -248,7 +240,7 @@ def _choose_fraction(
         counts: dict[str, int] = defaultdict(int)
         for story, articles, links in linked:
             count_story(story, group_facts(articles, links, fraction), counts)
-        scores = story_scores(counts)
+        scores = scores_of(counts)
         score = (scores["link_f1"] + scores["unique_f1"]) / 2
         if score > best_score:
             best, best_score = fraction, score

@@ -23,8 +23,7 @@ from compare.nlp.align.engine import ArticleSentences, align_pair, group_facts
 from compare.nlp.align.pair_model import FactModel
 from compare.nlp.align.types import Fact, Link, SentenceRef
 from compare.nlp.embedding.encoders import Encoder
-from compare.research.evaluation import article_vectors, event_of
-from compare.research.metrics import prf
+from compare.research.evaluation import article_vectors, event_of, scores_of
 
 # Links one pair of a story's articles (the app's ``align_pair`` by default).
 PairAligner = Callable[[ArticleSentences, ArticleSentences], list[Link]]
@@ -93,12 +92,6 @@ def count_story(story: EventStory, facts: Sequence[Fact], counts: dict[str, int]
             counts["alone_fn"] += gold_alone and not alone
 
 
-def story_scores(counts: dict[str, int]) -> dict:
-    links = prf(counts["tp"], counts["fp"], counts["fn"])
-    alone = prf(counts["alone_tp"], counts["alone_fp"], counts["alone_fn"])
-    return {**links.as_dict("link_"), **alone.as_dict("unique_")}
-
-
 def evaluate_stories(
     records: Iterable[dict],
     encoder: Encoder,
@@ -127,5 +120,5 @@ def evaluate_stories(
         "level": "story",
         "n_stories": len(stories),
         "n_articles": sum(len(s.names) for s in stories),
-        **story_scores(counts),
+        **scores_of(counts),
     }
