@@ -336,11 +336,16 @@ def process_articles(
             _commit_one(item, then)  # cleaned and embedded already: only saving and placing are redone
 
 
+def _save_and_commit(prepared: Prepared, then: Then) -> None:
+    """The article's sentences and its commit step, in one transaction (a savepoint inside another)."""
+    with transaction.atomic():
+        _save(prepared)
+        then(prepared)
+
+
 def _commit_one(prepared: Prepared, then: Then) -> None:
     try:
-        with transaction.atomic():
-            _save(prepared)
-            then(prepared)
+        _save_and_commit(prepared, then)
     except Exception as exc:  # noqa: BLE001 - any failure must leave a visible, retryable state
         _fail(prepared.article, exc)
 
@@ -353,9 +358,7 @@ def _commit_all(prepared: list[Prepared], then: Then) -> None:
         failures = []
         for item in prepared:
             try:  # a savepoint each: one article's failure spares the others
-                with transaction.atomic():
-                    _save(item)
-                    then(item)
+                _save_and_commit(item, then)
             except Exception as exc:  # noqa: BLE001 - recorded as the article's failure below
                 failures.append((item.article, exc))
         for article, exc in failures:
