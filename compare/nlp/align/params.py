@@ -1,7 +1,7 @@
 """The fitted parameters of sentence alignment, and their JSON form.
 
 ``AlignmentParams`` holds the three linear ``Head`` models and the thresholds
-``align_pair`` and ``group_facts`` use; ``load_params`` reads them from
+the similarity engine (``align_by_similarity``) uses; ``load_params`` reads them from
 ``params/alignment.json`` (fitted offline by ``compare.research.alignment_fit``).
 """
 
@@ -92,7 +92,7 @@ def _floats(array: np.ndarray) -> list[float]:
 
 @dataclass(frozen=True)
 class AlignmentParams:
-    """Everything ``align_pair`` and ``group_facts`` need that was fitted or chosen on data.
+    """Everything the similarity engine needs that was fitted or chosen on data.
 
     ``pair`` answers "same fact?" for a pair on its own (MRPC-like),
     ``similarity`` grades it 0-5 (STS-like); ``align_pair`` uses these two.
@@ -121,7 +121,6 @@ class AlignmentParams:
     partial_containment: float = 0.8
     containment_min_words: int = 3
     max_partials: int = 2
-    fact_min_link_fraction: float = 0.6
     version: str = "unfitted"
     model_id: str = DEFAULT_MODEL_ID
     provenance: Mapping[str, Any] = field(default_factory=dict, compare=False)
@@ -161,7 +160,6 @@ _SETTINGS = (
     "partial_containment",
     "containment_min_words",
     "max_partials",
-    "fact_min_link_fraction",
 )
 
 
