@@ -7,7 +7,6 @@ page of stories is three queries, whatever the number of stories or facts.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
@@ -65,8 +64,8 @@ def _blind_spots(outlet: Outlet, stories: list[Story]) -> list[OutletStory]:
         if fact_id not in seen:  # the outlet's first sentence of the fact stands for it
             seen.add(fact_id)
             by_story[story_id].alone.append(FactLine(number, text, 1))
-    first_sentence = (
-        Sentence.objects.filter(fact=OuterRef("pk")).order_by("article__published", "article_id", "index")
+    first_sentence = Sentence.objects.filter(fact=OuterRef("pk")).order_by(
+        "article__published", "article_id", "index"
     )
     left_out = (
         Fact.objects.filter(story__in=stories, outlet_count__gte=LEFT_OUT_MIN_OUTLETS)

@@ -69,7 +69,8 @@ class StoryCard:
 def _narrowed(stories: QuerySet[Story], filters: StoryFilters) -> QuerySet[Story]:
     """Stories matching the filters, by subqueries: the counts are then taken over all their articles."""
     if filters.query:
-        text = Article.objects.filter(Q(cleaned_text__icontains=filters.query) | Q(title__icontains=filters.query))
+        in_text = Q(cleaned_text__icontains=filters.query) | Q(title__icontains=filters.query)
+        text = Article.objects.filter(in_text)
         stories = stories.filter(Q(title__icontains=filters.query) | Q(pk__in=text.values("story_id")))
     if not (filters.outlet or filters.since or filters.until):
         return stories
@@ -79,12 +80,14 @@ def _narrowed(stories: QuerySet[Story], filters: StoryFilters) -> QuerySet[Story
     if filters.outlet:
         articles = articles.filter(outlet_id=filters.outlet)
     if filters.since:
+        since = filters.since
         articles = articles.filter(
-            Q(published__date__gte=filters.since) | Q(published=None, story__updated_at__date__gte=filters.since)
+            Q(published__date__gte=since) | Q(published=None, story__updated_at__date__gte=since)
         )
     if filters.until:
+        until = filters.until
         articles = articles.filter(
-            Q(published__date__lte=filters.until) | Q(published=None, story__updated_at__date__lte=filters.until)
+            Q(published__date__lte=until) | Q(published=None, story__updated_at__date__lte=until)
         )
     return stories.filter(pk__in=articles.values("story_id"))
 
