@@ -40,7 +40,9 @@ def test_articles_are_in_publication_order_undated_last(client, story):
 
 def _report(story: Story, n: int):
     """The timeline's entry for the fact the newsroom's sentence ``n`` belongs to."""
-    fact_id = Sentence.objects.filter(article__story=story, text=_fact(1, n)).values_list("fact_id", flat=True)[0]
+    fact_id = Sentence.objects.filter(article__story=story, text=_fact(1, n)).values_list(
+        "fact_id", flat=True
+    )[0]
     return next(r for r in story_timeline(story).facts if r.fact.pk == fact_id)
 
 
