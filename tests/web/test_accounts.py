@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.staticfiles import finders
@@ -189,4 +191,4 @@ def test_every_page_links_the_favicon_and_favicon_ico_leads_to_it(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 302 and response["Location"] == "/static/compare/favicon.svg"
     icon = finders.find("compare/favicon.svg")
-    assert icon and open(icon, encoding="utf-8").read().startswith("<svg")
+    assert icon and Path(icon).read_text(encoding="utf-8").startswith("<svg")
