@@ -65,3 +65,13 @@ def test_a_404_inside_a_living_story_does_not_redirect(client):
     story = build_story(1, ["Outlet 1", "Outlet 2"])
     response = client.get(f"/stories/{story.pk}/sentences/999999/?other=1")
     assert response.status_code == 404
+
+
+def test_the_history_says_where_a_moved_article_came_from_and_went(client, editor):
+    source = build_story(1, ["Outlet 1", "Outlet 2"])
+    target = build_story(2, ["Outlet 3"])
+    corrections.move_article(source.articles.order_by("id").first(), target, editor)
+    into = client.get(f"/stories/{target.pk}/history/").content.decode()
+    assert f"from “{source.title}”" in into and "editor" in into
+    out_of = client.get(f"/stories/{source.pk}/history/").content.decode()
+    assert f'to <a href="/stories/{target.pk}/">another story</a>' in out_of
