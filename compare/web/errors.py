@@ -21,8 +21,9 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     match = _STORY_PATH.match(request.path)
     if match and not Story.objects.filter(pk=int(match["id"])).exists():
         destinations = where_articles_went(int(match["id"]))
-        if len(destinations) == 1:
+        if len(destinations) == 1 and request.method in {"GET", "HEAD"}:
             # Not permanent: a merge can be undone and the old id's articles come back elsewhere.
+            # Never for a form sent to the gone story: the editor must see it did not happen.
             target = f"/stories/{destinations[0].pk}/{match['rest']}"
             query = request.META.get("QUERY_STRING", "")
             return HttpResponseRedirect(f"{target}?{query}" if query else target)

@@ -75,3 +75,13 @@ def test_the_history_says_where_a_moved_article_came_from_and_went(client, edito
     assert f"from “{source.title}”" in into and "editor" in into
     out_of = client.get(f"/stories/{source.pk}/history/").content.decode()
     assert f'to <a href="/stories/{target.pk}/">another story</a>' in out_of
+
+
+def test_a_form_sent_to_a_merged_story_is_not_redirected_but_says_where_it_went(editor_client, editor):
+    target, other = build_story(1, ["Outlet 1", "Outlet 2"]), build_story(2, ["Outlet 3"])
+    gone = other.pk
+    corrections.merge_stories(target, other, editor)
+    response = editor_client.post(f"/stories/{gone}/rename/", {"title": "New title"})
+    assert response.status_code == 404
+    assert f'href="/stories/{target.pk}/"' in response.content.decode()
+    assert Story.objects.get(pk=target.pk).title != "New title"
