@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from compare.web import editor_views, views
+from compare.web import coverage_views, editor_views, errors, views
 
 app_name = "compare"
 
@@ -18,6 +18,8 @@ compare_patterns = [
     path("stories/<int:story_id>/merge/", editor_views.story_merge, name="story-merge"),
     path("stories/<int:story_id>/rename/", editor_views.story_rename, name="story-rename"),
     path("stories/<int:story_id>/history/", views.story_history, name="story-history"),
+    path("stories/<int:story_id>/timeline/", coverage_views.story_timeline, name="story-timeline"),
+    path("outlets/<int:outlet_id>/", coverage_views.outlet_detail, name="outlet-detail"),
     path("corrections/<int:correction_id>/undo/", editor_views.correction_undo, name="correction-undo"),
     path("links/<int:link_id>/verdict/", editor_views.link_verdict, name="link-verdict"),
     path(
@@ -47,4 +49,7 @@ urlpatterns = [
         include("django.contrib.auth.urls" if settings.PASSWORD_RESET_ENABLED else account_patterns),
     ),
     path("admin/", admin.site.urls),
+    path("favicon.ico", errors.favicon),
 ]
+
+handler404 = errors.page_not_found

@@ -8,14 +8,25 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from compare.models import Article, Fact, Link, Sentence, Story
 
 STORIES_PER_PAGE = 20
+
+# How the story list can be ordered: the request's ``sort`` value -> (label, ORM ordering).
+# Each ends on the id so that a page never shows a story twice or skips one.
+STORY_SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "latest": ("Latest article", ("-latest_at", "-id")),
+    "event": ("Event date", ("-event_at", "-id")),
+    "outlets": ("Number of outlets", ("-outlet_count", "-latest_at", "-id")),
+    "alone": ("Facts reported alone", ("-alone_count", "-latest_at", "-id")),
+}
+DEFAULT_SORT = "latest"
 
 
 @dataclass(frozen=True)
@@ -24,41 +35,112 @@ class StoryFilters:
     outlet: int | None = None
     since: date | None = None
     until: date | None = None
+    sort: str = DEFAULT_SORT
+    # When the reader opened the list: stories and articles added after it are marked new.
+    seen: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.sort not in STORY_SORTS:
+            object.__setattr__(self, "sort", DEFAULT_SORT)
+
+    @property
+    def narrowed(self) -> bool:
+        return bool(self.query or self.outlet or self.since or self.until)
+
+
+@dataclass(frozen=True)
+class OutletName:
+    pk: int
+    name: str
+
+
+@dataclass
+class StoryCard:
+    """One story as the list shows it: its outlets once each, its counts and its dates."""
+
+    story: Story
+    outlets: list[OutletName]
+    first_published: datetime | None
+    last_published: datetime | None
+    is_new: bool = False
+    new_articles: int = 0
+
+
+def _narrowed(stories: QuerySet[Story], filters: StoryFilters) -> QuerySet[Story]:
+    """Stories matching the filters, by subqueries: the counts are then taken over all their articles."""
+    if filters.query:
+        in_text = Q(cleaned_text__icontains=filters.query) | Q(title__icontains=filters.query)
+        text = Article.objects.filter(in_text)
+        stories = stories.filter(Q(title__icontains=filters.query) | Q(pk__in=text.values("story_id")))
+    if not (filters.outlet or filters.since or filters.until):
+        return stories
+    # One article must satisfy the outlet and the dates together; without a published
+    # date it counts by when its story last changed.
+    articles = Article.objects.all()
+    if filters.outlet:
+        articles = articles.filter(outlet_id=filters.outlet)
+    if filters.since:
+        since = filters.since
+        articles = articles.filter(
+            Q(published__date__gte=since) | Q(published=None, story__updated_at__date__gte=since)
+        )
+    if filters.until:
+        until = filters.until
+        articles = articles.filter(
+            Q(published__date__lte=until) | Q(published=None, story__updated_at__date__lte=until)
+        )
+    return stories.filter(pk__in=articles.values("story_id"))
+
+
+def _fact_count(kind_filter: Q) -> Subquery:
+    # A subquery, not a join: joining facts and articles at once would multiply the rows.
+    facts = Fact.objects.filter(kind_filter, story=OuterRef("pk")).order_by().values("story")
+    return Coalesce(Subquery(facts.annotate(n=Count("pk")).values("n")), 0)
 
 
 def story_page(filters: StoryFilters, page_number: str | int | None) -> Page:
-    """One page of stories, newest first, with their counts."""
-    stories: QuerySet[Story] = Story.objects.all()
-    if filters.query:
-        stories = stories.filter(
-            Q(title__icontains=filters.query)
-            | Q(articles__cleaned_text__icontains=filters.query)
-            | Q(articles__title__icontains=filters.query)
-        )
-    if filters.outlet:
-        stories = stories.filter(articles__outlet_id=filters.outlet)
-    if filters.since:
-        stories = stories.filter(
-            Q(articles__published__date__gte=filters.since)
-            | Q(articles__published=None, updated_at__date__gte=filters.since)
-        )
-    if filters.until:
-        stories = stories.filter(
-            Q(articles__published__date__lte=filters.until)
-            | Q(articles__published=None, updated_at__date__lte=filters.until)
-        )
-    stories = (
-        stories.distinct()
-        .annotate(
-            article_count=Count("articles", distinct=True),
-            shared_count=Count("facts", filter=~Q(facts__kind=Fact.Kind.UNIQUE), distinct=True),
-            alone_count=Count("facts", filter=Q(facts__kind=Fact.Kind.UNIQUE), distinct=True),
-            latest=Max("updated_at"),
-        )
-        .prefetch_related("articles__outlet")
-        .order_by("-updated_at", "-id")
+    """One page of story cards, in the order asked for, in a fixed number of queries."""
+    stories = _narrowed(Story.objects.all(), filters)
+    seen_filter = Q(articles__created_at__gt=filters.seen) if filters.seen else Q(pk=None)
+    stories = stories.annotate(
+        article_count=Count("articles", distinct=True),
+        outlet_count=Count("articles__outlet", distinct=True),
+        first_published=Min("articles__published"),
+        last_published=Max("articles__published"),
+        # Ordering falls back on when articles arrived where no published date is known.
+        latest_at=Coalesce(Max("articles__published"), Max("articles__created_at"), "created_at"),
+        event_at=Coalesce(Min("articles__published"), Min("articles__created_at"), "created_at"),
+        new_articles=Count("articles", filter=seen_filter, distinct=True),
+        shared_count=_fact_count(~Q(kind=Fact.Kind.UNIQUE)),
+        alone_count=_fact_count(Q(kind=Fact.Kind.UNIQUE)),
+    ).order_by(*STORY_SORTS[filters.sort][1])
+    page = Paginator(stories, STORIES_PER_PAGE).get_page(page_number)
+    page.object_list = _cards(list(page.object_list), filters.seen)
+    return page
+
+
+def _cards(stories: list[Story], seen: datetime | None) -> list[StoryCard]:
+    """Each story with its outlets named once, alphabetically (one query for the whole page)."""
+    outlets: dict[int, list[OutletName]] = defaultdict(list)
+    rows = (
+        Article.objects.filter(story__in=stories)
+        .values_list("story_id", "outlet_id", "outlet__name")
+        .distinct()
+        .order_by("story_id", "outlet__name")
     )
-    return Paginator(stories, STORIES_PER_PAGE).get_page(page_number)
+    for story_id, outlet_id, name in rows:
+        outlets[story_id].append(OutletName(outlet_id, name))
+    return [
+        StoryCard(
+            story=story,
+            outlets=outlets[story.pk],
+            first_published=story.first_published,
+            last_published=story.last_published,
+            is_new=bool(seen and story.created_at > seen),
+            new_articles=story.new_articles,
+        )
+        for story in stories
+    ]
 
 
 @dataclass

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.dateparse import parse_date
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_GET
 
 from compare.models import Article, Correction, Link, Outlet, Sentence, Story
@@ -48,23 +49,43 @@ def story_list(request: HttpRequest) -> HttpResponse:
         outlet=int_param(request.GET.get("outlet")),
         since=_date_or_none(request.GET.get("since")),
         until=_date_or_none(request.GET.get("until")),
+        sort=request.GET.get("sort", ""),
+        seen=_seen_or_none(request.GET.get("seen")),
     )
     page = screens.story_page(filters, request.GET.get("page"))
     template = "compare/story_list.html"
     if request.htmx and not request.htmx.boosted:
         template += "#story-results"
+    # The poll asks for the same page again, marking what arrived after the page was opened.
+    params = request.GET.copy()
+    params["seen"] = (filters.seen or timezone.now()).isoformat()
     context = {
         "page": page,
         "filters": filters,
+        "sorts": screens.STORY_SORTS,
         "outlets": Outlet.objects.order_by("name"),
         "querystring": _querystring_without_page(request),
+        "poll_querystring": params.urlencode(),
+        "new_stories": sum(card.is_new for card in page.object_list),
     }
     return render(request, template, context)
+
+
+def _seen_or_none(value: str | None) -> datetime | None:
+    """The poll's "page opened at" time; anything unreadable just marks nothing as new."""
+    try:
+        seen = parse_datetime(value) if value and len(value) <= 40 else None
+    except ValueError:
+        return None
+    if seen is not None and timezone.is_naive(seen):
+        seen = timezone.make_aware(seen)
+    return seen
 
 
 def _querystring_without_page(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
+    params.pop("seen", None)
     return params.urlencode()
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory
-from django.urls import reverse
+from django.urls import path, reverse
 from django.views.defaults import server_error
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +111,84 @@ def test_a_missing_pdf_library_is_explained_without_its_error(client, monkeypatc
     assert "PDF export is not available on this server" in message
     assert "import" not in message.lower() and "weasyprint" not in message.lower()
     assert "weasyprint" in caplog.text.lower()
+
+
+def test_signing_out_lands_on_the_apps_own_page(editor_client):
+    response = editor_client.post("/accounts/logout/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "You are signed out" in html and "Story comparison" in html
+    assert "quality time" not in html and "Django administration" not in html
+    assert 'href="/accounts/login/"' in html
+    assert "_auth_user_id" not in editor_client.session
+
+
+def test_the_password_change_pages_are_the_apps(editor_client, editor):
+    page = editor_client.get("/accounts/password_change/").content.decode()
+    assert "Change your password" in page and 'class="site-header"' in page
+    assert "Django administration" not in page
+    response = editor_client.post(
+        "/accounts/password_change/",
+        {
+            "old_password": "correct horse battery staple",
+            "new_password1": "gale over the quay at dawn",
+            "new_password2": "gale over the quay at dawn",
+        },
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "Password changed" in html and 'class="site-header"' in html
+    editor.refresh_from_db()
+    assert editor.check_password("gale over the quay at dawn")
+
+
+def test_a_wrong_old_password_is_named_on_the_change_page(editor_client):
+    response = editor_client.post(
+        "/accounts/password_change/",
+        {
+            "old_password": "nope",
+            "new_password1": "gale over the quay",
+            "new_password2": "gale over the quay",
+        },
+    )
+    assert response.status_code == 200
+    assert 'class="field-error"' in response.content.decode()
+
+
+def test_the_signed_in_name_leads_to_the_password_change_page(editor_client):
+    html = editor_client.get("/").content.decode()
+    assert '<a href="/accounts/password_change/" title="Change your password">editor</a>' in html
+
+
+def test_the_server_error_page_looks_like_the_app():
+    html = server_error(RequestFactory().get("/")).content.decode()
+    assert 'href="/static/compare/app.css"' in html and 'class="site-header"' in html
+    assert 'href="/static/compare/favicon.svg"' in html
+
+
+def boom(request):
+    raise RuntimeError("a bug")
+
+
+urlpatterns = [path("boom/", boom)]
+
+
+def test_an_exception_in_a_view_renders_the_500_page_with_debug_off(settings, client):
+    settings.DEBUG = False
+    settings.ROOT_URLCONF = __name__
+    client.raise_request_exception = False
+    response = client.get("/boom/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Something went wrong on our side" in html and "RuntimeError" not in html
+
+
+def test_every_page_links_the_favicon_and_favicon_ico_leads_to_it(client):
+    assert (
+        '<link rel="icon" href="/static/compare/favicon.svg" type="image/svg+xml">'
+        in client.get("/").content.decode()
+    )
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"] == "/static/compare/favicon.svg"
+    icon = finders.find("compare/favicon.svg")
+    assert icon and Path(icon).read_text(encoding="utf-8").startswith("<svg")
