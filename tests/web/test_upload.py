@@ -152,6 +152,28 @@ def test_the_preview_shows_kept_sentences_removals_and_stories(editor_client):
     assert "Share this article" in html  # listed under removals, with its reason
     assert Story.objects.get().title in html
     assert Article.objects.count() == 1  # the preview stores nothing
+    assert "joining takes 1.10" in html and "<meter" in html  # the score on a scale
+
+
+def test_the_preview_says_which_field_to_fix(editor_client):
+    response = editor_client.post(
+        reverse("compare:article-preview"),
+        {"outlet": "", "text": TEXT, "published": "next tuesday"},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert 'href="#id_outlet">Outlet</a>: This field is required.' in html
+    assert "Give a date as YYYY-MM-DD, or a date and time as YYYY-MM-DD HH:MM." in html
+    assert "Fix the form" not in html
+
+
+@pytest.mark.parametrize(
+    ("published", "expected"),
+    [("2018-05-17", "2018-05-17T00:00:00+00:00"), ("2018-05-17 14:30", "2018-05-17T14:30:00+00:00")],
+)
+def test_published_takes_a_date_alone_or_a_date_and_time(editor_client, published, expected):
+    assert post(editor_client, text=TEXT, published=published).status_code == 302
+    assert Article.objects.get().published.isoformat() == expected
 
 
 class _Quiet(SimpleHTTPRequestHandler):
