@@ -40,7 +40,9 @@ class UploadForm(forms.Form):
         label="Published (date, time optional)",
         help_text="A date such as 2018-05-17, or a date and time: 2018-05-17 14:30. "
         "Left empty, the page's own date is used where it has one.",
-        widget=forms.TextInput(attrs={"placeholder": "YYYY-MM-DD or YYYY-MM-DD HH:MM", "inputmode": "numeric"}),
+        widget=forms.TextInput(
+            attrs={"placeholder": "YYYY-MM-DD or YYYY-MM-DD HH:MM", "inputmode": "numeric"}
+        ),
         input_formats=PUBLISHED_FORMATS,
         error_messages={"invalid": "Give a date as YYYY-MM-DD, or a date and time as YYYY-MM-DD HH:MM."},
     )

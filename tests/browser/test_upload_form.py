@@ -1,4 +1,4 @@
-"""The upload form in a real browser: the preview says what to fix, scores have a scale, Published takes a date."""
+"""The upload form in a real browser: what to fix, scores on a scale, a Published date alone."""
 
 from __future__ import annotations
 
@@ -55,7 +55,8 @@ def test_the_preview_names_each_field_to_fix_then_scores_on_a_scale(signed_in, s
     assert "Storm" in match and "joining takes 1.10" in match
     # The form and its preview fit the width (the page header is another matter, issue 17 item 10).
     wide = page.evaluate(
-        "[...document.querySelectorAll('.upload-layout *')].filter(e => e.getBoundingClientRect().right > innerWidth)"
+        "[...document.querySelectorAll('.upload-layout *')]"
+        ".filter(e => e.getBoundingClientRect().right > innerWidth)"
         ".map(e => e.tagName + '.' + e.className)"
     )
     assert wide == []

@@ -12,7 +12,10 @@ BODY = "<body><h1>Headline</h1><p>Text of the article.</p></body>"
 @pytest.mark.parametrize(
     ("head", "published"),
     [
-        ('<meta property="article:published_time" content="2018-05-17T14:30:00+03:00">', "2018-05-17T14:30:00+03:00"),
+        (
+            '<meta property="article:published_time" content="2018-05-17T14:30:00+03:00">',
+            "2018-05-17T14:30:00+03:00",
+        ),
         ('<meta property="og:published_time" content="2018-05-17">', "2018-05-17"),
         ('<meta itemprop="datePublished" content="2018-05-17T09:00Z">', "2018-05-17T09:00Z"),
         ('<meta name="DC.date.issued" content="2018-05-17">', "2018-05-17"),
@@ -40,7 +43,10 @@ def test_a_time_element_marked_as_published_wins_over_others():
 def test_the_title_comes_from_open_graph_or_json_ld():
     og = '<html><head><meta property="og:title" content="  Putin meets\n Assad "></head></html>'
     assert page_metadata(og).title == "Putin meets Assad"
-    ld = '<html><head><script type="application/ld+json">[{"@type":"Article","headline":"H","datePublished":"2018"}]</script></head></html>'
+    ld = (
+        '<html><head><script type="application/ld+json">'
+        '[{"@type":"Article","headline":"H","datePublished":"2018"}]</script></head></html>'
+    )
     assert page_metadata(ld).title == "H"
 
 

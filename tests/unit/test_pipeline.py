@@ -362,7 +362,8 @@ def test_restored_header_furniture_stays_as_written_and_keeps_the_standfirst(fur
         "Floods close roads across Lombardy\n"
         "Heavy rain has closed dozens of roads across northern Italy, officials said.\n"
         f"{furniture}\n"
-        "Rivers burst their banks near Milan on Sunday after three days of rain, the civil protection agency said.\n"
+        "Rivers burst their banks near Milan on Sunday after three days of rain, the civil protection "
+        "agency said.\n"
         "Schools in Como stayed shut on Monday and trains were cancelled.\n"
     )
     before = process_text(raw)

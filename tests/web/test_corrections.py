@@ -175,7 +175,9 @@ def test_an_editor_link_between_articles_never_compared_joins_one_fact(editor, m
     assert a.fact_id == b.fact_id
 
 
-def test_a_focus_link_points_at_the_same_sentence_after_furniture_is_marked_and_restored(editor_client, story):
+def test_a_focus_link_points_at_the_same_sentence_after_furniture_is_marked_and_restored(
+    editor_client, story
+):
     fishermen = sentence("Times of Malta", "Fishermen")
     focus = f"{reverse('compare:story-detail', args=[story.pk])}?focus={fishermen.pk}"
     ferries = sentence("Times of Malta", "Ferries")

@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 
 from compare.models import Article, Outlet, Sentence, Story
-from compare.services.corrections import rename_story
 from compare.nlp.embedding.encoders import CachingEncoder, HashingEncoder
+from compare.services.corrections import rename_story
 from compare.services.ingest import (
     ArticleInput,
     IngestError,

@@ -168,11 +168,13 @@ def test_the_preview_says_which_field_to_fix(editor_client):
 
 
 PAGE_WITH_METADATA = (
-    '<html><head><title>Storm | MaltaToday</title><meta property="og:title" content="Storm shuts Valletta port">'
+    "<html><head><title>Storm | MaltaToday</title>"
+    '<meta property="og:title" content="Storm shuts Valletta port">'
     '<meta property="article:published_time" content="2024-02-06T09:15:00+01:00"></head><body><article>'
     "<h1>Storm shuts Valletta port</h1>"
     "<p>Gale-force winds closed the harbour in Valletta on Tuesday, the port authority said.</p>"
-    "<p>Ferries to Gozo were cancelled until Wednesday morning, the operator said.</p></article></body></html>"
+    "<p>Ferries to Gozo were cancelled until Wednesday morning, the operator said.</p>"
+    "</article></body></html>"
 )
 
 

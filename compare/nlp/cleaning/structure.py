@@ -92,7 +92,9 @@ def _is_standfirst(work: Work, works: list[Work], text: str) -> bool:
     # Restored furniture ("2 min read" an editor kept) still sets the standfirst apart.
     next_kept = next((w.block.index for w in after if w.kept and w.restored_as is None), len(works))
     return any(
-        (w.whole_reason or w.restored_as) not in _NOT_HEADER_FURNITURE for w in after if w.block.index < next_kept
+        (w.whole_reason or w.restored_as) not in _NOT_HEADER_FURNITURE
+        for w in after
+        if w.block.index < next_kept
     )
 
 

@@ -160,19 +160,25 @@ def _json_ld(root) -> PageMetadata:
 
     def is_article(item: dict) -> bool:
         kinds = item.get("@type")
-        return bool({str(k).lower() for k in (kinds if isinstance(kinds, list) else [kinds])} & _ARTICLE_TYPES)
+        return bool(
+            {str(k).lower() for k in (kinds if isinstance(kinds, list) else [kinds])} & _ARTICLE_TYPES
+        )
 
     for item in sorted(dated, key=lambda item: not is_article(item)):  # stable: page order otherwise
         if item["datePublished"].strip():
             headline = item.get("headline")
-            return PageMetadata(headline.strip() if isinstance(headline, str) else "", item["datePublished"].strip())
+            return PageMetadata(
+                headline.strip() if isinstance(headline, str) else "", item["datePublished"].strip()
+            )
     return PageMetadata()
 
 
 def _time_element(root) -> str:
     """A ``<time datetime>``: the one marked as the publication time, else the first."""
     found = [t for t in root.iter("time") if (t.get("datetime") or "").strip()]
-    marked = [t for t in found if t.get("pubdate") is not None or "published" in (t.get("itemprop") or "").lower()]
+    marked = [
+        t for t in found if t.get("pubdate") is not None or "published" in (t.get("itemprop") or "").lower()
+    ]
     return ((marked or found)[0].get("datetime") or "").strip() if found else ""
 
 
