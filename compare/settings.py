@@ -240,6 +240,9 @@ EMBEDDING_BATCH_SIZE = envint("EMBEDDING_BATCH_SIZE", 64)
 EMBEDDING_PRECISION = os.environ.get("EMBEDDING_PRECISION", "auto")
 # "hashing" swaps in a model-free encoder (tests of logic, not of quality).
 EMBEDDING_BACKEND = os.environ.get("EMBEDDING_BACKEND", "sentence-transformers")
+# Load the model when a web process starts (compare/wsgi.py: gunicorn, runserver),
+# not inside the first upload, preview or correction that needs it.
+PRELOAD_MODEL = envbool("PRELOAD_MODEL", True)
 
 # Background work (ingest, assignment, alignment). The immediate backend runs a
 # task at once in the process that asks for it: nothing more to start. For

@@ -17,6 +17,19 @@ def get_encoder() -> Encoder:
     return _default_encoder()
 
 
+def preload_encoder() -> Encoder:
+    """Build the process-wide encoder and load its model now, so no request waits for it.
+
+    Called where a process starts serving requests (``compare/wsgi.py``, behind
+    ``PRELOAD_MODEL``): loading all-MiniLM-L6-v2 and timing its precision takes
+    seconds (30 on a busy machine), which the first upload, preview or correction
+    would otherwise spend inside the request.
+    """
+    encoder = get_encoder()
+    encoder.encode(["The model is loaded when the server starts."])  # the model loads on first use
+    return encoder
+
+
 @functools.cache
 def _default_encoder() -> Encoder:
     if settings.EMBEDDING_BACKEND == "hashing":

@@ -20,11 +20,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from difflib import SequenceMatcher
 
 import numpy as np
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from compare.models import Article, Outlet, Removal, Sentence, Story, web_url
@@ -232,11 +234,14 @@ def prepare(article: Article, encoder: Encoder) -> Prepared:
 
 
 def _save(prepared: Prepared) -> None:
-    """Write the sentences and removals, replacing those of an earlier run."""
+    """Write the sentences and removals, replacing those of an earlier run.
+
+    A sentence whose text is unchanged keeps its row (and id) when the article is
+    processed again, so ``?focus=`` links, reviewed links and fact membership
+    still point at it; only sentences that are new or gone are created or deleted.
+    """
     article, processed = prepared.article, prepared.processed
-    article.sentences.all().delete()
-    article.removals.all().delete()
-    Sentence.objects.bulk_create(
+    rows = [
         Sentence(
             article=article,
             index=s.index,
@@ -250,7 +255,14 @@ def _save(prepared: Prepared) -> None:
             embedding_model=prepared.model_id,
         )
         for s, blob in zip(processed.sentences, prepared.blobs)
+    ]
+    kept = _keep_unchanged_rows(article, rows)
+    Sentence.objects.bulk_update(
+        [row for row in rows if row.pk in kept],
+        ["index", "paragraph", "start", "end", "text", "kind", "embedding", "embedding_model"],
     )
+    Sentence.objects.bulk_create([row for row in rows if row.pk is None])
+    article.removals.all().delete()
     Removal.objects.bulk_create(
         Removal(article=article, position=r.block, start=r.start, end=r.end, text=r.text, reason=r.reason)
         for r in processed.removed
@@ -261,6 +273,30 @@ def _save(prepared: Prepared) -> None:
     article.status = Article.Status.DONE
     article.error = ""
     article.save(update_fields=["cleaned_text", "title", "status", "error", "updated_at"])
+
+
+def _keep_unchanged_rows(article: Article, rows: list[Sentence]) -> set[int]:
+    """Give each new row whose text matches an old sentence (same hash, in order) that sentence's id.
+
+    Old sentences without a match are deleted; the kept ones are moved out of the
+    way of the (article, index) constraint until they are written again.
+    Returns the ids kept.
+    """
+    old = list(article.sentences.order_by("index").values_list("pk", "text_hash"))
+    if not old:
+        return set()
+    matcher = SequenceMatcher(None, [h for _, h in old], [row.text_hash for row in rows], autojunk=False)
+    for block in matcher.get_matching_blocks():
+        for offset in range(block.size):
+            rows[block.b + offset].pk = old[block.a + offset][0]
+    kept = {row.pk for row in rows if row.pk is not None}
+    article.sentences.exclude(pk__in=kept).delete()
+    article.sentences.update(index=F("index") + _INDEX_SHIFT)
+    return kept
+
+
+# Past any real index (MAX_ARTICLE_SENTENCES is thousands), within a positive integer column.
+_INDEX_SHIFT = 1_000_000
 
 
 def _fail(article: Article, exc: Exception) -> Article:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from compare.models import web_url
 from compare.nlp.text.decoding import HTML_EXTENSIONS, SUPPORTED_EXTENSIONS, DecodeError, decode_bytes
-from compare.nlp.text.html import html_to_text
+from compare.nlp.text.html import html_to_text, page_metadata
 from compare.services.fetching import FetchError, fetch_page
 from compare.services.ingest import ArticleInput
 
@@ -75,6 +75,18 @@ def _extracted(html: str) -> str:
     return text
 
 
+def with_page_metadata(article: ArticleInput) -> ArticleInput:
+    """Fill the title and the publication time a page states, where the editor left them empty."""
+    if not article.html or (article.title and article.published):
+        return article
+    found = page_metadata(article.html)
+    return replace(
+        article,
+        title=article.title or found.title[:500],
+        published=article.published or parse_published(found.published),
+    )
+
+
 def from_upload(name: str, data: bytes, *, url: str = "", **fields) -> ArticleInput:
     """An uploaded file's article: decoded, its text extracted when it is an HTML page."""
     url = clean_url(url)
@@ -83,7 +95,9 @@ def from_upload(name: str, data: bytes, *, url: str = "", **fields) -> ArticleIn
     except DecodeError as exc:
         raise SourceError(str(exc)) from None
     if name.lower().endswith(HTML_EXTENSIONS):
-        return ArticleInput(text=_extracted(text), html=text, source_name=name, url=url, **fields)
+        return with_page_metadata(
+            ArticleInput(text=_extracted(text), html=text, source_name=name, url=url, **fields)
+        )
     return ArticleInput(text=text, source_name=name, url=url, **fields)
 
 
@@ -100,13 +114,17 @@ def from_url(url: str, **fields) -> ArticleInput:
         html = decode_bytes(page.data).text
     except (FetchError, DecodeError) as exc:
         raise SourceError(str(exc)) from None
-    return ArticleInput(text=_extracted(html), html=html, source_name=page.url, url=url, **fields)
+    return with_page_metadata(
+        ArticleInput(text=_extracted(html), html=html, source_name=page.url, url=url, **fields)
+    )
 
 
 def article_from_text(text: str, *, filename: str, outlet: str, **fields) -> ArticleInput:
     """An ArticleInput from a file's decoded text, extracting the text of HTML pages."""
     if filename.lower().endswith(HTML_EXTENSIONS):
-        return ArticleInput(text=html_to_text(text), html=text, outlet=outlet, source_name=filename, **fields)
+        return with_page_metadata(
+            ArticleInput(text=html_to_text(text), html=text, outlet=outlet, source_name=filename, **fields)
+        )
     return ArticleInput(text=text, outlet=outlet, source_name=filename, **fields)
 
 

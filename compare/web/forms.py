@@ -13,6 +13,13 @@ from compare.services import sources
 from compare.services.ingest import ArticleInput
 
 UPLOAD_EXTENSIONS = (".txt", ".md", ".html", ".htm")
+PUBLISHED_FORMATS = [
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d",
+]
 
 
 class UploadForm(forms.Form):
@@ -26,11 +33,18 @@ class UploadForm(forms.Form):
         help_text="Where it was published. Tick 'fetch' to import the page from it.",
     )
     fetch_url = forms.BooleanField(required=False, label="Fetch the article from this URL")
+    # A text box, not type="datetime-local": that one will not take a date without a time,
+    # and a page often gives only the day. A date alone means midnight.
     published = forms.DateTimeField(
         required=False,
-        help_text="YYYY-MM-DD or YYYY-MM-DD HH:MM",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+        label="Published (date, time optional)",
+        help_text="A date such as 2018-05-17, or a date and time: 2018-05-17 14:30. "
+        "Left empty, the page's own date is used where it has one.",
+        widget=forms.TextInput(
+            attrs={"placeholder": "YYYY-MM-DD or YYYY-MM-DD HH:MM", "inputmode": "numeric"}
+        ),
+        input_formats=PUBLISHED_FORMATS,
+        error_messages={"invalid": "Give a date as YYYY-MM-DD, or a date and time as YYYY-MM-DD HH:MM."},
     )
     text = forms.CharField(
         required=False,

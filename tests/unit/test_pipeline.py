@@ -354,3 +354,22 @@ def test_a_very_long_text_is_processed_without_the_cache():
     article = process_text(text)
     assert pipeline._cached_segment_text.cache_info().currsize == 0
     assert_spans_are_exact(article)
+
+
+@pytest.mark.parametrize("furniture", ["4 min read", "Reading time: 3 minutes", "Share on Facebook"])
+def test_restored_header_furniture_stays_as_written_and_keeps_the_standfirst(furniture):
+    raw = (
+        "Floods close roads across Lombardy\n"
+        "Heavy rain has closed dozens of roads across northern Italy, officials said.\n"
+        f"{furniture}\n"
+        "Rivers burst their banks near Milan on Sunday after three days of rain, the civil protection "
+        "agency said.\n"
+        "Schools in Como stayed shut on Monday and trains were cancelled.\n"
+    )
+    before = process_text(raw)
+    assert [s.kind for s in before.sentences[:2]] == ["headline", "standfirst"]
+    assert furniture in [r.text for r in before.removed]
+    after = process_text(raw, keep_blocks=[furniture])
+    kinds = {s.text: s.kind for s in after.sentences}
+    assert kinds[furniture] == "body"  # not promoted to a crosshead
+    assert after.sentences[1].kind == "standfirst"

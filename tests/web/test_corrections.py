@@ -173,3 +173,21 @@ def test_an_editor_link_between_articles_never_compared_joins_one_fact(editor, m
     a.refresh_from_db()
     b.refresh_from_db()
     assert a.fact_id == b.fact_id
+
+
+def test_a_focus_link_points_at_the_same_sentence_after_furniture_is_marked_and_restored(
+    editor_client, story
+):
+    fishermen = sentence("Times of Malta", "Fishermen")
+    focus = f"{reverse('compare:story-detail', args=[story.pk])}?focus={fishermen.pk}"
+    ferries = sentence("Times of Malta", "Ferries")
+    editor_client.post(reverse("compare:sentence-furniture", args=[ferries.pk]))
+    assert sentence("Times of Malta", "Fishermen").pk == fishermen.pk  # it moved up one place, same row
+    removal = Article.objects.get(outlet__name="Times of Malta").removals.get(text__startswith="Ferries")
+    editor_client.post(reverse("compare:removal-restore", args=[removal.pk]))
+    assert sentence("Times of Malta", "Fishermen").pk == fishermen.pk
+    assert sentence("Times of Malta", "Fishermen").index == fishermen.index
+    response = editor_client.get(focus)
+    assert response.status_code == 200
+    assert response.context["focus"] is not None
+    assert "Fishermen moved their boats inland" in response.context["focus"]["sentence"].text

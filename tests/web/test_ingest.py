@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 
-from compare.models import Article, Outlet, Sentence
+from compare.models import Article, Outlet, Sentence, Story
 from compare.nlp.embedding.encoders import CachingEncoder, HashingEncoder
+from compare.services.corrections import rename_story
 from compare.services.ingest import (
     ArticleInput,
     IngestError,
@@ -18,6 +19,8 @@ from compare.services.ingest import (
     store_article,
 )
 from compare.services.vectors import embed_texts, forget_checks
+
+SEED_TITLE = "Putin meets Assad in Sochi, says foreign forces will leave Syria"
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +142,28 @@ def test_reembed_re_encodes_every_sentence_with_the_current_model_and_ingest_wor
     assert np.allclose(stored, expected)
     article = ingest(ArticleInput(text="Rain fell on Valletta. Ferries stopped running.", outlet="X")).article
     assert article.status == Article.Status.DONE
+
+
+def test_the_seed_story_is_not_titled_by_an_editor(client):
+    call_command("load_seeds", stdout=StringIO())
+    story = Story.objects.get()
+    assert not story.title_set_by_editor
+    assert "title set by an editor" not in client.get(f"/stories/{story.pk}/").content.decode()
+
+
+def test_load_seeds_clears_the_editor_flag_an_older_load_set(client):
+    call_command("load_seeds", stdout=StringIO())
+    story = Story.objects.get()
+    Story.objects.filter(pk=story.pk).update(title=SEED_TITLE, title_set_by_editor=True)
+    call_command("load_seeds", stdout=StringIO())
+    story.refresh_from_db()
+    assert not story.title_set_by_editor and story.title != SEED_TITLE  # titled from its headlines
+
+
+def test_load_seeds_keeps_a_title_an_editor_gave(editor):
+    call_command("load_seeds", stdout=StringIO())
+    story = Story.objects.get()
+    rename_story(story, "Sochi summit", editor)
+    call_command("load_seeds", stdout=StringIO())
+    story.refresh_from_db()
+    assert story.title == "Sochi summit" and story.title_set_by_editor

@@ -152,6 +152,55 @@ def test_the_preview_shows_kept_sentences_removals_and_stories(editor_client):
     assert "Share this article" in html  # listed under removals, with its reason
     assert Story.objects.get().title in html
     assert Article.objects.count() == 1  # the preview stores nothing
+    assert "joining takes 1.10" in html and "<meter" in html  # the score on a scale
+
+
+def test_the_preview_says_which_field_to_fix(editor_client):
+    response = editor_client.post(
+        reverse("compare:article-preview"),
+        {"outlet": "", "text": TEXT, "published": "next tuesday"},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert 'href="#id_outlet">Outlet</a>: This field is required.' in html
+    assert "Give a date as YYYY-MM-DD, or a date and time as YYYY-MM-DD HH:MM." in html
+    assert "Fix the form" not in html
+
+
+PAGE_WITH_METADATA = (
+    "<html><head><title>Storm | MaltaToday</title>"
+    '<meta property="og:title" content="Storm shuts Valletta port">'
+    '<meta property="article:published_time" content="2024-02-06T09:15:00+01:00"></head><body><article>'
+    "<h1>Storm shuts Valletta port</h1>"
+    "<p>Gale-force winds closed the harbour in Valletta on Tuesday, the port authority said.</p>"
+    "<p>Ferries to Gozo were cancelled until Wednesday morning, the operator said.</p>"
+    "</article></body></html>"
+)
+
+
+def test_an_html_page_fills_the_empty_published_and_title_from_its_metadata(editor_client):
+    upload = SimpleUploadedFile("storm.html", PAGE_WITH_METADATA.encode())
+    assert editor_client.post(URL, {"outlet": "MaltaToday", "file": upload}).status_code == 302
+    article = Article.objects.get()
+    assert article.published.isoformat() == "2024-02-06T08:15:00+00:00"
+    assert article.title == "Storm shuts Valletta port"
+
+
+def test_what_the_editor_typed_wins_over_the_page_metadata(editor_client):
+    upload = SimpleUploadedFile("storm.html", PAGE_WITH_METADATA.encode())
+    fields = {"outlet": "MaltaToday", "file": upload, "title": "Harbour shut", "published": "2024-02-07"}
+    assert editor_client.post(URL, fields).status_code == 302
+    article = Article.objects.get()
+    assert (article.title, article.published.date().isoformat()) == ("Harbour shut", "2024-02-07")
+
+
+@pytest.mark.parametrize(
+    ("published", "expected"),
+    [("2018-05-17", "2018-05-17T00:00:00+00:00"), ("2018-05-17 14:30", "2018-05-17T14:30:00+00:00")],
+)
+def test_published_takes_a_date_alone_or_a_date_and_time(editor_client, published, expected):
+    assert post(editor_client, text=TEXT, published=published).status_code == 302
+    assert Article.objects.get().published.isoformat() == expected
 
 
 class _Quiet(SimpleHTTPRequestHandler):

@@ -27,6 +27,9 @@ class Work:
     kind: str = "body"
     # A label or credit was stripped from the line: it is a photo caption.
     caption: bool = False
+    # The furniture a line rule takes the block for, when the editor restored it anyway: the
+    # block is kept as written (body text), and still marks the end of the header.
+    restored_as: str | None = None
 
     @property
     def kept(self) -> bool:

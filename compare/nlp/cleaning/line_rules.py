@@ -50,6 +50,7 @@ def _apply_line_rules(work: Work, text: str, editor: Editor, in_header: bool) ->
         return
     work.protected = editor.protects(work.block.text)
     if work.protected:
+        work.restored_as = classify_line(text[work.start : work.end].strip(), in_header=in_header)
         return
     _strip_line_edges(work, text, editor)
     line = text[work.start : work.end]

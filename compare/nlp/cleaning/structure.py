@@ -89,8 +89,13 @@ def _is_standfirst(work: Work, works: list[Work], text: str) -> bool:
     if not has_terminal_punctuation(line):
         return True
     after = works[work.block.index + 1 :]
-    next_kept = next((w.block.index for w in after if w.kept), len(works))
-    return any(w.whole_reason not in _NOT_HEADER_FURNITURE for w in after if w.block.index < next_kept)
+    # Restored furniture ("2 min read" an editor kept) still sets the standfirst apart.
+    next_kept = next((w.block.index for w in after if w.kept and w.restored_as is None), len(works))
+    return any(
+        (w.whole_reason or w.restored_as) not in _NOT_HEADER_FURNITURE
+        for w in after
+        if w.block.index < next_kept
+    )
 
 
 def _as_one_sentence(work: Work) -> None:
@@ -113,7 +118,13 @@ def assign_kinds(works: list[Work], text: str, title: str | None, editor: Editor
             below[0].kind = "standfirst"
     for work in (w for w in works if w.kept):
         line = text[work.start : work.end]
-        if work.kind == "body" and not work.caption and len(work.sentences) == 1 and looks_like_heading(line):
+        if (
+            work.kind == "body"
+            and not work.caption
+            and work.restored_as is None  # restored furniture is kept as written, not promoted
+            and len(work.sentences) == 1
+            and looks_like_heading(line)
+        ):
             work.kind = "heading"
         if work.kind != "body":
             _as_one_sentence(work)

@@ -8,8 +8,11 @@ line breaks. Hostile or broken HTML never raises: the worst case is "".
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import trafilatura
 from lxml import html as lxml_html
@@ -99,3 +102,100 @@ def html_to_text(html: str) -> str:
     except Exception:  # lxml refuses some documents outright (e.g. only a NUL byte)
         logger.warning("tag-strip failed; returning no text", exc_info=True)
         return ""
+
+
+@dataclass(frozen=True)
+class PageMetadata:
+    """What a page says about itself, as written there (the caller parses the date)."""
+
+    title: str = ""
+    published: str = ""
+
+
+# Meta tags naming the publication time, most specific first (Open Graph article, schema.org
+# microdata, Dublin Core, the common CMS names).
+_PUBLISHED_META = (
+    "article:published_time", "og:article:published_time", "og:published_time", "datepublished",
+    "dc.date.issued", "dcterms.issued", "dc.date", "parsely-pub-date", "sailthru.date", "pubdate",
+    "publishdate", "publish-date", "date",
+)  # fmt: skip
+_TITLE_META = ("og:title", "twitter:title", "headline", "dc.title")
+_ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "blogposting", "webpage", "report"}
+
+
+def _meta_values(root) -> dict[str, str]:
+    """Each meta tag's content by its property, name or itemprop (lower-cased; the first one wins)."""
+    values: dict[str, str] = {}
+    for meta in root.iter("meta"):
+        content = (meta.get("content") or "").strip()
+        for attribute in ("property", "name", "itemprop"):
+            key = (meta.get(attribute) or "").strip().lower()
+            if key and content:
+                values.setdefault(key, content)
+    return values
+
+
+def _json_ld_objects(root) -> Iterator[dict]:
+    for script in root.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        try:
+            data = json.loads(script.text or "")
+        except (ValueError, RecursionError):
+            continue  # a page's broken JSON-LD is its problem, not the upload's
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(reversed(item))
+            elif isinstance(item, dict):
+                yield item
+                if isinstance(item.get("@graph"), list):
+                    stack.extend(reversed(item["@graph"]))
+
+
+def _json_ld(root) -> PageMetadata:
+    """The article object's headline and datePublished (any object with a datePublished, failing that)."""
+    dated = [item for item in _json_ld_objects(root) if isinstance(item.get("datePublished"), str)]
+
+    def is_article(item: dict) -> bool:
+        kinds = item.get("@type")
+        return bool(
+            {str(k).lower() for k in (kinds if isinstance(kinds, list) else [kinds])} & _ARTICLE_TYPES
+        )
+
+    for item in sorted(dated, key=lambda item: not is_article(item)):  # stable: page order otherwise
+        if item["datePublished"].strip():
+            headline = item.get("headline")
+            return PageMetadata(
+                headline.strip() if isinstance(headline, str) else "", item["datePublished"].strip()
+            )
+    return PageMetadata()
+
+
+def _time_element(root) -> str:
+    """A ``<time datetime>``: the one marked as the publication time, else the first."""
+    found = [t for t in root.iter("time") if (t.get("datetime") or "").strip()]
+    marked = [
+        t for t in found if t.get("pubdate") is not None or "published" in (t.get("itemprop") or "").lower()
+    ]
+    return ((marked or found)[0].get("datetime") or "").strip() if found else ""
+
+
+def page_metadata(html: str) -> PageMetadata:
+    """The page's own title and publication time, from its meta tags, JSON-LD or ``<time>``.
+
+    Never raises: a page without them (or one lxml refuses) gives empty strings.
+    """
+    if not html or not html.strip():
+        return PageMetadata()
+    try:
+        root = lxml_html.document_fromstring(html)
+    except Exception:  # lxml refuses some documents outright
+        return PageMetadata()
+    meta = _meta_values(root)
+    ld = _json_ld(root)
+    published = next((meta[k] for k in _PUBLISHED_META if meta.get(k)), "") or ld.published
+    published = published or _time_element(root)
+    title = next((meta[k] for k in _TITLE_META if meta.get(k)), "") or ld.title
+    return PageMetadata(re.sub(r"\s+", " ", title).strip(), published)
