@@ -12,7 +12,7 @@ import csv
 import io
 
 from compare.models import Article, Story
-from compare.services import screens
+from compare.services import fact_matrix
 from compare.services.exports.base import Button, Exporter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -30,7 +30,7 @@ def export_csv(story: Story) -> str:
     done = list(
         story.articles.filter(status=Article.Status.DONE).select_related("outlet").order_by("published", "id")
     )
-    outlets, rows = screens.fact_matrix(story, done)
+    outlets, rows = fact_matrix.fact_matrix(story, done)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([safe_cell(value) for value in ["fact", "kind", "outlet_count", *outlets]])

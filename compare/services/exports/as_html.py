@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from compare.models import Article, Story
-from compare.services import screens
+from compare.services import fact_matrix, screens
 from compare.services.exports.base import Button, Exporter
 
 
@@ -34,7 +34,7 @@ def export_html(story: Story, left_id: int | None = None, right_id: int | None =
     )
     left, right = _pair(done, left_id, right_id)
     columns = screens.compare_pair(story, left, right) if left and right else ()
-    outlets, rows = screens.fact_matrix(story, done, sort="outlets")
+    outlets, rows = fact_matrix.fact_matrix(story, done, sort="outlets")
     all_articles = [] if columns else screens.all_outlet_columns(story, done)
     css = render_to_string("compare/export.css")
     return render_to_string(
@@ -47,7 +47,7 @@ def export_html(story: Story, left_id: int | None = None, right_id: int | None =
             "all_articles": all_articles,
             "outlets": outlets,
             "matrix": rows,
-            "coverage": screens.coverage(outlets, rows),
+            "coverage": fact_matrix.coverage(outlets, rows),
             "generated": timezone.now(),
             "articles": done,
             "css": css,
