@@ -1,46 +1,173 @@
 """The fact matrix: one row per fact of a story, one column per outlet.
 
 The story page, the HTML/PDF exports and the CSV export all show this one table.
+A cell holds everything its outlet said for the fact, clearest sentence first,
+so a fact an outlet reported in its third sentence is not hidden behind its
+first; the row is labelled by the clearest sentence of the whole fact, and a
+cell sentence that disagrees with that label (numbers, dates, named sources)
+carries the conflicts found.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
-from compare.models import Article, Fact, Sentence, Story
+from compare.models import Article, Fact, Link, Sentence, Story
+from compare.nlp.diff import Conflict, conflicts
+
+# How plainly a kind of sentence states a fact: body copy says it in full, a headline
+# compresses it ("Putin assures Assad 'all foreign armed forces' will leave Syria").
+KIND_RANK = {
+    Sentence.Kind.BODY: 0,
+    Sentence.Kind.STANDFIRST: 1,
+    Sentence.Kind.HEADING: 2,
+    Sentence.Kind.HEADLINE: 3,
+}
+
+
+@dataclass(frozen=True)
+class CellSentence:
+    """One of an outlet's sentences for a fact, with where it disagrees with the row's label."""
+
+    sentence: Sentence
+    conflicts: tuple[Conflict, ...] = ()
+
+    @property
+    def conflict_text(self) -> str:
+        return "; ".join(c.message for c in self.conflicts)
+
+
+@dataclass
+class MatrixCell:
+    """What one outlet said for one fact, clearest first."""
+
+    sentences: list[CellSentence]
+
+    @property
+    def first(self) -> CellSentence:
+        return self.sentences[0]
+
+    @property
+    def more(self) -> list[CellSentence]:
+        return self.sentences[1:]
+
+    @property
+    def conflicts(self) -> list[Conflict]:
+        return [c for s in self.sentences for c in s.conflicts]
+
+    @property
+    def more_conflicts(self) -> bool:
+        """A sentence folded under "+N more" disagrees with the label: the fold shows it too."""
+        return any(s.conflicts for s in self.more)
+
+    # Templates and older callers used a cell as its (first) sentence.
+    @property
+    def text(self) -> str:
+        return self.first.sentence.text
+
+    @property
+    def article_id(self) -> int:
+        return self.first.sentence.article_id
+
+    @property
+    def index(self) -> int:
+        return self.first.sentence.index
 
 
 @dataclass
 class MatrixRow:
     fact: Fact
-    cells: list[Sentence | None]
-    first_text: str
+    cells: list[MatrixCell | None]
+    label: Sentence | None = None
+    conflict_count: int = 0
+
+    @property
+    def first_text(self) -> str:
+        return self.label.text if self.label else ""
+
+
+def clearest_first(sentences: list[Sentence], links: Counter[int], order: dict[int, int]) -> list[Sentence]:
+    """Sentences ordered by how plainly they state their fact.
+
+    Args:
+        sentences: a fact's sentences (of one outlet, or of all).
+        links: for each sentence id, how many standing links it has to other articles' sentences.
+        order: each article's position in the story (the matrix's column order).
+    Returns:
+        Body copy before standfirsts, crossheads and headlines; then the sentence the most
+        other sentences were linked to (the fact's centre); then story order.
+    """
+    return sorted(
+        sentences,
+        key=lambda s: (KIND_RANK.get(s.kind, 0), -links[s.pk], order.get(s.article_id, 0), s.index),
+    )
+
+
+def _link_counts(story: Story) -> Counter[int]:
+    counts: Counter[int] = Counter()
+    standing = Link.objects.filter(story=story).exclude(verdict=Link.Verdict.REJECTED)
+    for a_id, b_id, a_article, b_article in standing.values_list(
+        "a_id", "b_id", "a__article_id", "b__article_id"
+    ):
+        if a_article != b_article:  # only what other outlets' sentences say of it counts
+            counts[a_id] += 1
+            counts[b_id] += 1
+    return counts
 
 
 def fact_matrix(story: Story, articles: list[Article], sort: str = "") -> tuple[list[str], list[MatrixRow]]:
-    """One row per fact, one column per outlet; each cell the outlet's first sentence for it."""
+    """One row per fact, one column per outlet, in three queries (facts, sentences, links).
+
+    Args:
+        articles: the processed articles, in column order, with their outlets selected.
+        sort: "outlets" puts the facts most outlets reported first; otherwise story order.
+    Returns:
+        The outlet names (the columns) and the rows; an outlet that did not report a fact has None.
+    """
     outlets: list[str] = []
     for article in articles:
         if article.outlet.name not in outlets:
             outlets.append(article.outlet.name)
     column_of = {a.pk: outlets.index(a.outlet.name) for a in articles}
+    order = {a.pk: n for n, a in enumerate(articles)}
     facts = {f.pk: f for f in Fact.objects.filter(story=story).order_by("number")}
-    cells: dict[int, list[Sentence | None]] = {pk: [None] * len(outlets) for pk in facts}
+    members: dict[int, list[Sentence]] = {pk: [] for pk in facts}
     for sentence in (
         Sentence.objects.filter(article__in=articles, fact__isnull=False)
         .defer("embedding")
         .order_by("article_id", "index")
     ):
-        row = cells.get(sentence.fact_id)
-        if row is not None and row[column_of[sentence.article_id]] is None:
-            row[column_of[sentence.article_id]] = sentence
-    rows = [
-        MatrixRow(fact, cells[pk], next((c.text for c in cells[pk] if c is not None), ""))
-        for pk, fact in facts.items()
-    ]
+        if sentence.fact_id in members:
+            members[sentence.fact_id].append(sentence)
+    links = _link_counts(story)
+    rows = [_row(fact, members[pk], len(outlets), column_of, links, order) for pk, fact in facts.items()]
     if sort == "outlets":
         rows.sort(key=lambda r: (-r.fact.outlet_count, r.fact.number))
     return outlets, rows
+
+
+def _row(
+    fact: Fact,
+    sentences: list[Sentence],
+    width: int,
+    column_of: dict[int, int],
+    links: Counter[int],
+    order: dict[int, int],
+) -> MatrixRow:
+    ranked = clearest_first(sentences, links, order)
+    label = ranked[0] if ranked else None
+    by_column: dict[int, list[CellSentence]] = {}
+    label_column = column_of[label.article_id] if label else -1
+    for sentence in ranked:
+        column = column_of[sentence.article_id]
+        # Outlets are compared with each other: an outlet's own sentences are not checked against its label.
+        found = () if column == label_column else tuple(conflicts(label.text, sentence.text))
+        by_column.setdefault(column, []).append(CellSentence(sentence, found))
+    cells: list[MatrixCell | None] = [
+        MatrixCell(by_column[n]) if n in by_column else None for n in range(width)
+    ]
+    return MatrixRow(fact, cells, label, sum(len(c.conflicts) for c in cells if c))
 
 
 def coverage(outlets: list[str], rows: list[MatrixRow]) -> list[dict[str, int | str]]:

@@ -1,0 +1,93 @@
+"""The fact matrix: each cell is what its outlet said for the fact, rows named by their clearest sentence."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from django.urls import reverse
+
+from compare.models import Article, Fact, Sentence, Story
+from compare.services.fact_matrix import clearest_first, fact_matrix
+from compare.services.ingest import ArticleInput, ingest
+
+pytestmark = pytest.mark.django_db
+
+HARBOUR = "Gale-force winds closed the harbour in Valletta on Tuesday, the port authority said."
+
+
+@pytest.fixture
+def story() -> Story:
+    story = Story.objects.create(title="Storm in Valletta", title_set_by_editor=True)
+    for outlet, text in [
+        ("Times of Malta", f"Harbour closed by gale\n\n{HARBOUR}\nFerries to Gozo were cancelled."),
+        (
+            "MaltaToday",
+            "Storm shuts Valletta harbour\n\n"
+            "Schools stayed open across the island.\n"
+            "Gale-force winds closed the harbour in Valletta on Wednesday, the port authority said.",
+        ),
+        ("TVM", f"Valletta harbour shut\n\n{HARBOUR}\nFishermen moved their boats inland."),
+    ]:
+        ingest(ArticleInput(text=text, outlet=outlet, url=f"https://example.org/{outlet}"), story=story)
+    return story
+
+
+def done(story: Story) -> list[Article]:
+    return list(story.articles.select_related("outlet").order_by("published", "id"))
+
+
+def matrix_html(client, story: Story) -> str:
+    html = client.get(reverse("compare:story-detail", args=[story.pk])).content.decode()
+    return html[html.index('<section id="fact-matrix"') : html.index("</section>", html.index('id="fact-matrix"'))]
+
+
+def test_a_cell_holds_every_sentence_its_outlet_gave_the_fact_body_before_headline(story):
+    outlets, rows = fact_matrix(story, done(story))
+    harbour = rows[0]
+    cell = harbour.cells[outlets.index("Times of Malta")]
+    # The headline came first in the article; the body sentence says the fact in full.
+    assert [s.sentence.text for s in cell.sentences] == [HARBOUR, "Harbour closed by gale"]
+
+
+def test_a_row_is_labelled_by_the_facts_clearest_sentence(story):
+    _, rows = fact_matrix(story, done(story))
+    assert rows[0].label.text == HARBOUR
+    headlines = next(row for row in rows if row.fact.kind == Fact.Kind.PARTIAL)
+    assert headlines.label.kind == Sentence.Kind.HEADLINE  # a fact told only in headlines keeps one
+
+
+def test_the_clearest_sentence_is_the_one_most_other_sentences_link_to():
+    def sentence(pk: int, index: int, kind: str = Sentence.Kind.BODY) -> Sentence:
+        return Sentence(pk=pk, article_id=1, index=index, kind=kind, text=f"s{pk}")
+
+    few, many, headline = sentence(1, 0), sentence(2, 1), sentence(3, 2, Sentence.Kind.HEADLINE)
+    links = Counter({1: 1, 2: 3, 3: 5})
+    assert clearest_first([headline, few, many], links, {1: 0}) == [many, few, headline]
+
+
+def test_the_page_shows_further_sentences_behind_a_more_disclosure(client, story):
+    html = matrix_html(client, story)
+    assert '<details class="matrix-more"><summary>+1 more' in html
+    folded = html[html.index('<details class="matrix-more">') : html.index("</details>")]
+    assert "Harbour closed by gale" in folded
+    assert '<th scope="row" class="matrix-label"><span class="fact-number">1</span> ' + HARBOUR in html
+
+
+def test_a_cell_that_disagrees_with_the_row_sentence_is_marked(client, story):
+    outlets, rows = fact_matrix(story, done(story))
+    cells = rows[0].cells
+    assert [c.message for c in cells[outlets.index("MaltaToday")].conflicts] == [
+        'Dates differ: "Tuesday" vs "Wednesday"'
+    ]
+    assert not cells[outlets.index("TVM")].conflicts
+    html = matrix_html(client, story)
+    assert html.count('class="matrix-cell has-conflict"') == 1
+    assert 'title="Dates differ: &quot;Tuesday&quot; vs &quot;Wednesday&quot;"' in html
+    assert "Differs from the row's sentence: Dates differ" in html
+
+
+def test_the_matrix_takes_three_queries(story, django_assert_num_queries):
+    articles = done(story)
+    with django_assert_num_queries(3):  # facts, sentences, links
+        fact_matrix(story, articles)
