@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from compare.models import Article, Fact, Sentence, Story
@@ -13,6 +17,7 @@ from compare.services.ingest import ArticleInput, ingest
 
 pytestmark = pytest.mark.django_db
 
+THIRD = Path(__file__).parents[1] / "browser" / "third_outlet.txt"
 HARBOUR = "Gale-force winds closed the harbour in Valletta on Tuesday, the port authority said."
 
 
@@ -39,7 +44,8 @@ def done(story: Story) -> list[Article]:
 
 def matrix_html(client, story: Story) -> str:
     html = client.get(reverse("compare:story-detail", args=[story.pk])).content.decode()
-    return html[html.index('<section id="fact-matrix"') : html.index("</section>", html.index('id="fact-matrix"'))]
+    start = html.index('<section id="fact-matrix"')
+    return html[start : html.index("</section>", start)]
 
 
 def test_a_cell_holds_every_sentence_its_outlet_gave_the_fact_body_before_headline(story):
@@ -91,3 +97,16 @@ def test_the_matrix_takes_three_queries(story, django_assert_num_queries):
     articles = done(story)
     with django_assert_num_queries(3):  # facts, sentences, links
         fact_matrix(story, articles)
+
+
+@pytest.mark.slow
+def test_the_seed_story_and_a_third_outlet_show_putin_saying_foreign_forces_leave(client, use_real_model):
+    """The issue's case: cells of first sentences only hid the story's main fact in all 30 rows."""
+    call_command("load_seeds", stdout=StringIO())
+    story = Story.objects.get()
+    ingest(ArticleInput(text=THIRD.read_text(encoding="utf-8"), outlet="Wire Service"), story=story)
+    html = matrix_html(client, story)
+    labels = re.findall(r'<th scope="row" class="matrix-label">(.*?)</th>', html, re.S)
+    assert any("foreign forces would be leaving" in label for label in labels)
+    assert "Putin told Assad that foreign armed forces would be withdrawn from Syria" in html
+    assert "foreign armed forces will be withdrawn from Syria" in html  # Haaretz's, behind "+N more"
