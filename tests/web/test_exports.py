@@ -10,8 +10,9 @@ from itertools import combinations
 
 import pytest
 from django.urls import reverse
+from storm_story import HARBOUR, HARBOUR_WEDNESDAY, HEADLINE, build_storm_story
 
-from compare.models import Article, Story
+from compare.models import Article, Link, Story
 from compare.services.ingest import ArticleInput, ingest
 
 pytestmark = pytest.mark.django_db
@@ -61,9 +62,18 @@ def test_the_html_export_of_all_outlets(client, story):
 def test_the_csv_export_is_the_fact_matrix(client, story):
     response = get(client, story, "csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == ["fact", "kind", "outlet_count", "Times of Malta", "MaltaToday", "TVM"]
+    assert rows[0] == [
+        "fact",
+        "kind",
+        "outlet_count",
+        "label",
+        "Times of Malta",
+        "MaltaToday",
+        "TVM",
+        "conflicts",
+    ]
     assert len(rows) > 2
-    assert all(len(row) == 6 for row in rows)
+    assert all(len(row) == 8 for row in rows)
     assert any("Ferries were cancelled." in row for row in rows)
 
 
@@ -71,11 +81,12 @@ def test_the_json_export_follows_the_schema(client, story):
     data = json.loads(get(client, story, "json").content)
     assert data["schema"] == "story-comparison/1"
     assert {a["outlet"] for a in data["articles"]} == {"Times of Malta", "MaltaToday", "TVM"}
-    for fact in data["facts"]:
-        assert set(fact) == {"id", "kind", "outlets", "members"}
+    for fact in data["facts"]:  # the first version's fields, and those added since
+        assert set(fact) == {"id", "kind", "outlets", "members", "label", "conflicts"}
     for link in data["links"]:
         assert link["kind"] in {"same", "partial"}
         assert set(link["a"]) == {"article", "sentence"}
+        assert set(link) == {"a", "b", "kind", "score", "origin", "verdict", "conflicts"}
 
 
 def test_the_json_export_holds_the_storys_facts_and_links(client, story):
@@ -189,3 +200,74 @@ def test_exports_are_rate_limited_per_client(client, editor, story, settings):
     signed_in = Client()
     signed_in.force_login(editor)
     assert get(signed_in, story, "csv").status_code == 200  # another client counts on its own
+
+
+@pytest.fixture
+def storm() -> Story:
+    return build_storm_story()
+
+
+def test_csv_cells_hold_every_sentence_clearest_first_with_the_label_and_conflicts(client, storm):
+    rows = list(
+        csv.DictReader(io.StringIO(get(client, storm, "csv").content.decode("utf-8-sig"), newline=""))
+    )
+    harbour = next(row for row in rows if row["kind"] == "shared")
+    assert harbour["label"] == HARBOUR
+    assert harbour["Times of Malta"] == f"{HARBOUR}\n{HEADLINE}"  # body before headline, one a line
+    assert harbour["MaltaToday"] == HARBOUR_WEDNESDAY
+    assert harbour["conflicts"] == 'MaltaToday: Dates differ: "Tuesday" vs "Wednesday"'
+    assert all(row["conflicts"] == "" for row in rows if row is not harbour)
+
+
+def test_json_facts_carry_their_label_and_conflicts(client, storm):
+    data = json.loads(get(client, storm, "json").content)
+    assert data["schema"] == "story-comparison/1"
+    ids = {a["outlet"]: a["id"] for a in data["articles"]}
+    harbour = next(fact for fact in data["facts"] if fact["kind"] == "shared")
+    label = harbour["label"]
+    assert label["text"] == HARBOUR
+    assert {"article": label["article"], "sentence": label["sentence"]} in harbour["members"]
+    assert harbour["conflicts"] == [
+        {
+            "sentence": {"article": ids["MaltaToday"], "sentence": 2},
+            "kind": "date",
+            "a": "Tuesday",
+            "b": "Wednesday",
+            "message": 'Dates differ: "Tuesday" vs "Wednesday"',
+        }
+    ]
+    assert all(fact["label"]["text"] for fact in data["facts"])
+
+
+def _link(story: Story, *outlets: str) -> Link:
+    return Link.objects.get(
+        story=story, a__article__outlet__name__in=outlets, b__article__outlet__name__in=outlets, kind="same"
+    )
+
+
+def test_json_links_carry_origin_verdict_and_conflicts(editor_client, storm):
+    wednesday = _link(storm, "Times of Malta", "MaltaToday")
+    post = editor_client.post(reverse("compare:link-verdict", args=[wednesday.pk]), {"verdict": "confirmed"})
+    assert post.status_code == 302
+    links = json.loads(get(editor_client, storm, "json").content)["links"]
+    by_pair = {frozenset((k["a"]["article"], k["b"]["article"])): k for k in links}
+    confirmed = by_pair[frozenset((wednesday.a.article_id, wednesday.b.article_id))]
+    assert (confirmed["origin"], confirmed["verdict"]) == ("machine", "confirmed")
+    assert [c["message"] for c in confirmed["conflicts"]] == ['Dates differ: "Tuesday" vs "Wednesday"']
+    others = [k for k in links if k is not confirmed]
+    assert others and all((k["origin"], k["verdict"]) == ("machine", None) for k in others)
+
+
+def test_html_export_ticks_the_links_an_editor_reviewed(editor_client, storm):
+    times, today = (Article.objects.get(outlet__name=name) for name in ("Times of Malta", "MaltaToday"))
+    editor_client.post(
+        reverse("compare:link-verdict", args=[_link(storm, "Times of Malta", "MaltaToday").pk]),
+        {"verdict": "confirmed"},
+    )
+    html = get(editor_client, storm, "html", left=times.pk, right=today.pk).content.decode()
+    sentences = html.split('<span class="s ')[1:]
+    reviewed = [s for s in sentences if s.startswith(("s-same s-reviewed", "s-partial s-reviewed"))]
+    assert len(reviewed) == 2 and all("✓" in s and "Gale-force winds" in s for s in reviewed)
+    assert 'title="Link reviewed by an editor"' in html
+    # TVM's link to Times of Malta is the machine's: no tick in the all-outlets export for it alone.
+    assert get(editor_client, storm, "html").content.decode().count(" s-reviewed") == 2

@@ -10,36 +10,20 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from storm_story import HARBOUR, articles, build_storm_story
 
-from compare.models import Article, Fact, Sentence, Story
+from compare.models import Fact, Sentence, Story
 from compare.services.fact_matrix import clearest_first, fact_matrix
 from compare.services.ingest import ArticleInput, ingest
 
 pytestmark = pytest.mark.django_db
 
 THIRD = Path(__file__).parents[1] / "browser" / "third_outlet.txt"
-HARBOUR = "Gale-force winds closed the harbour in Valletta on Tuesday, the port authority said."
 
 
 @pytest.fixture
 def story() -> Story:
-    story = Story.objects.create(title="Storm in Valletta", title_set_by_editor=True)
-    for outlet, text in [
-        ("Times of Malta", f"Harbour closed by gale\n\n{HARBOUR}\nFerries to Gozo were cancelled."),
-        (
-            "MaltaToday",
-            "Storm shuts Valletta harbour\n\n"
-            "Schools stayed open across the island.\n"
-            "Gale-force winds closed the harbour in Valletta on Wednesday, the port authority said.",
-        ),
-        ("TVM", f"Valletta harbour shut\n\n{HARBOUR}\nFishermen moved their boats inland."),
-    ]:
-        ingest(ArticleInput(text=text, outlet=outlet, url=f"https://example.org/{outlet}"), story=story)
-    return story
-
-
-def done(story: Story) -> list[Article]:
-    return list(story.articles.select_related("outlet").order_by("published", "id"))
+    return build_storm_story()
 
 
 def matrix_html(client, story: Story) -> str:
@@ -49,7 +33,7 @@ def matrix_html(client, story: Story) -> str:
 
 
 def test_a_cell_holds_every_sentence_its_outlet_gave_the_fact_body_before_headline(story):
-    outlets, rows = fact_matrix(story, done(story))
+    outlets, rows = fact_matrix(story, articles(story))
     harbour = rows[0]
     cell = harbour.cells[outlets.index("Times of Malta")]
     # The headline came first in the article; the body sentence says the fact in full.
@@ -57,7 +41,7 @@ def test_a_cell_holds_every_sentence_its_outlet_gave_the_fact_body_before_headli
 
 
 def test_a_row_is_labelled_by_the_facts_clearest_sentence(story):
-    _, rows = fact_matrix(story, done(story))
+    _, rows = fact_matrix(story, articles(story))
     assert rows[0].label.text == HARBOUR
     headlines = next(row for row in rows if row.fact.kind == Fact.Kind.PARTIAL)
     assert headlines.label.kind == Sentence.Kind.HEADLINE  # a fact told only in headlines keeps one
@@ -81,7 +65,7 @@ def test_the_page_shows_further_sentences_behind_a_more_disclosure(client, story
 
 
 def test_a_cell_that_disagrees_with_the_row_sentence_is_marked(client, story):
-    outlets, rows = fact_matrix(story, done(story))
+    outlets, rows = fact_matrix(story, articles(story))
     cells = rows[0].cells
     assert [c.message for c in cells[outlets.index("MaltaToday")].conflicts] == [
         'Dates differ: "Tuesday" vs "Wednesday"'
@@ -94,9 +78,9 @@ def test_a_cell_that_disagrees_with_the_row_sentence_is_marked(client, story):
 
 
 def test_the_matrix_takes_three_queries(story, django_assert_num_queries):
-    articles = done(story)
+    shown = articles(story)
     with django_assert_num_queries(3):  # facts, sentences, links
-        fact_matrix(story, articles)
+        fact_matrix(story, shown)
 
 
 @pytest.mark.slow
