@@ -271,3 +271,43 @@ def test_html_export_ticks_the_links_an_editor_reviewed(editor_client, storm):
     assert 'title="Link reviewed by an editor"' in html
     # TVM's link to Times of Malta is the machine's: no tick in the all-outlets export for it alone.
     assert get(editor_client, storm, "html").content.decode().count(" s-reviewed") == 2
+
+
+def _fragments(page) -> list[tuple[str, float, float]]:
+    """(text, x, y) of every text run on a PDF page, in page coordinates (y grows upwards)."""
+    runs: list[tuple[str, float, float]] = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            runs.append((text, x, y))
+
+    page.extract_text(visitor_text=visit)
+    return runs
+
+
+def _first_body_sentence(article: Article) -> str:
+    return article.sentences.filter(kind="body").order_by("index").first().text
+
+
+def test_the_pair_pdf_sets_the_two_seed_articles_side_by_side_from_page_one(client):
+    pypdf = pytest.importorskip("pypdf")
+    from django.core.management import call_command
+
+    call_command("load_seeds", stdout=io.StringIO())
+    story = Story.objects.get()
+    new_arab, haaretz = (Article.objects.get(outlet__name=name) for name in ("The New Arab", "Haaretz"))
+    response = get(client, story, "pdf", left=new_arab.pk, right=haaretz.pk)
+    pages = pypdf.PdfReader(io.BytesIO(response.content)).pages
+    width, height = float(pages[0].mediabox.width), float(pages[0].mediabox.height)
+    assert width > height  # A4 landscape: two columns of readable width
+    first = _fragments(pages[0])
+    left = next((x, y) for text, x, y in first if _first_body_sentence(new_arab)[:40] in text)
+    right = next((x, y) for text, x, y in first if _first_body_sentence(haaretz)[:40] in text)
+    assert left[0] < width / 2 < right[0]  # one in each half of the page ...
+    assert abs(left[1] - right[1]) < height / 3  # ... on the same part of it
+    # No page holds only a title or a heading: each carries sentences.
+    for page in pages:
+        assert len([line for line in page.extract_text().splitlines() if line.strip()]) > 5
+    assert len(pages) <= 8  # stacked, the two articles alone took pages 2-5 of 6
