@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from compare.models import Article, Fact, Link, Sentence, Story
 from compare.nlp.diff import Conflict, conflicts
@@ -26,6 +27,22 @@ KIND_RANK = {
 }
 
 
+# Longest sentence text a cell, and a row's label, show in full (the whole text is in a title).
+CELL_CHARS = 140
+LABEL_CHARS = 160
+
+
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+@lru_cache(maxsize=8192)
+def _conflicts(label: str, text: str) -> tuple[Conflict, ...]:
+    # Cached across requests: a 10-outlet page checks about 400 pairs (some 25 ms), the same ones
+    # on every view until the story changes; 8,192 pairs of sentences hold a few MB at most.
+    return tuple(conflicts(label, text))
+
+
 @dataclass(frozen=True)
 class CellSentence:
     """One of an outlet's sentences for a fact, with where it disagrees with the row's label."""
@@ -36,6 +53,24 @@ class CellSentence:
     @property
     def conflict_text(self) -> str:
         return "; ".join(c.message for c in self.conflicts)
+
+    # Strings made here, not by template filters: a 10-outlet matrix renders hundreds of cells.
+    @property
+    def short_text(self) -> str:
+        return _shortened(self.sentence.text, CELL_CHARS)
+
+    @property
+    def cut(self) -> bool:
+        """The cell shows less than the whole sentence (the link's title then holds all of it)."""
+        return len(self.sentence.text) > CELL_CHARS
+
+    @property
+    def anchor(self) -> str:
+        return f"s-{self.sentence.article_id}-{self.sentence.index}"
+
+    @property
+    def article(self) -> str:
+        return str(self.sentence.article_id)
 
 
 @dataclass
@@ -85,6 +120,10 @@ class MatrixRow:
     @property
     def first_text(self) -> str:
         return self.label.text if self.label else ""
+
+    @property
+    def short_label(self) -> str:
+        return _shortened(self.first_text, LABEL_CHARS)
 
 
 def clearest_first(sentences: list[Sentence], links: Counter[int], order: dict[int, int]) -> list[Sentence]:
@@ -161,8 +200,10 @@ def _row(
     label_column = column_of[label.article_id] if label else -1
     for sentence in ranked:
         column = column_of[sentence.article_id]
-        # Outlets are compared with each other: an outlet's own sentences are not checked against its label.
-        found = () if column == label_column else tuple(conflicts(label.text, sentence.text))
+        # Outlets are compared with each other: an outlet's own sentences are not checked against its
+        # label; the same words (wire copy) cannot disagree.
+        same = column == label_column or sentence.text == label.text
+        found = () if same else _conflicts(label.text, sentence.text)
         by_column.setdefault(column, []).append(CellSentence(sentence, found))
     cells: list[MatrixCell | None] = [
         MatrixCell(by_column[n]) if n in by_column else None for n in range(width)
