@@ -6,7 +6,10 @@ import csv
 import io
 import json
 import re
+import shutil
+import subprocess
 from itertools import combinations
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -16,6 +19,8 @@ from compare.models import Article, Link, Story
 from compare.services.ingest import ArticleInput, ingest
 
 pytestmark = pytest.mark.django_db
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture
@@ -311,3 +316,17 @@ def test_the_pair_pdf_sets_the_two_seed_articles_side_by_side_from_page_one(clie
     for page in pages:
         assert len([line for line in page.extract_text().splitlines() if line.strip()]) > 5
     assert len(pages) <= 8  # stacked, the two articles alone took pages 2-5 of 6
+    _save_first_page_as_png(response.content, "export-01-pair-pdf-page-1")
+
+
+def _save_first_page_as_png(pdf: bytes, name: str) -> None:
+    """Page 1 as an image in test-artifacts/ to look at, where poppler's pdftoppm is installed."""
+    if not shutil.which("pdftoppm"):
+        return
+    ARTIFACTS.mkdir(exist_ok=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile", "-", str(ARTIFACTS / name)],
+        input=pdf,
+        check=True,
+        timeout=60,
+    )
