@@ -143,16 +143,43 @@ def clearest_first(sentences: list[Sentence], links: Counter[int], order: dict[i
     )
 
 
-def _link_counts(story: Story) -> Counter[int]:
+def as_cell_order(
+    ranked: list[Sentence], label: Sentence, neighbours: dict[int, dict[int, float]]
+) -> list[Sentence]:
+    """The order a cell shows an outlet's sentences in: what answers the row's label first.
+
+    Args:
+        ranked: the fact's sentences, clearest first (``clearest_first``).
+        label: the row's label, the clearest of them.
+        neighbours: for each sentence id, the ids it has standing links with and the links' scores.
+    Returns:
+        ``ranked`` with, within each kind of sentence, those linked to the label first, the
+        closest link first, then the rest as they were: a wire's "Putin told Assad that foreign
+        armed forces would be withdrawn" answers a label about foreign forces leaving better
+        than its well-linked sentence on the meeting.
+    """
+    linked = neighbours.get(label.pk, {})
+
+    def key(s: Sentence) -> tuple[int, bool, float]:
+        return KIND_RANK.get(s.kind, 0), s is not label, -linked.get(s.pk, float("-inf"))
+
+    return sorted(ranked, key=key)
+
+
+def _links(story: Story) -> tuple[Counter[int], dict[int, dict[int, float]]]:
+    """How many standing links each sentence has to other articles' sentences, and with which (scores)."""
     counts: Counter[int] = Counter()
+    neighbours: dict[int, dict[int, float]] = {}
     standing = Link.objects.filter(story=story).exclude(verdict=Link.Verdict.REJECTED)
-    for a_id, b_id, a_article, b_article in standing.values_list(
-        "a_id", "b_id", "a__article_id", "b__article_id"
+    for a_id, b_id, a_article, b_article, score in standing.values_list(
+        "a_id", "b_id", "a__article_id", "b__article_id", "score"
     ):
         if a_article != b_article:  # only what other outlets' sentences say of it counts
             counts[a_id] += 1
             counts[b_id] += 1
-    return counts
+            neighbours.setdefault(a_id, {})[b_id] = score
+            neighbours.setdefault(b_id, {})[a_id] = score
+    return counts, neighbours
 
 
 def fact_matrix(story: Story, articles: list[Article], sort: str = "") -> tuple[list[str], list[MatrixRow]]:
@@ -179,7 +206,7 @@ def fact_matrix(story: Story, articles: list[Article], sort: str = "") -> tuple[
     ):
         if sentence.fact_id in members:
             members[sentence.fact_id].append(sentence)
-    links = _link_counts(story)
+    links = _links(story)
     rows = [_row(fact, members[pk], len(outlets), column_of, links, order) for pk, fact in facts.items()]
     if sort == "outlets":
         rows.sort(key=lambda r: (-r.fact.outlet_count, r.fact.number))
@@ -191,14 +218,17 @@ def _row(
     sentences: list[Sentence],
     width: int,
     column_of: dict[int, int],
-    links: Counter[int],
+    links: tuple[Counter[int], dict[int, dict[int, float]]],
     order: dict[int, int],
 ) -> MatrixRow:
-    ranked = clearest_first(sentences, links, order)
-    label = ranked[0] if ranked else None
+    counts, neighbours = links
+    ranked = clearest_first(sentences, counts, order)
+    if not ranked:
+        return MatrixRow(fact, [None] * width)
+    label = ranked[0]
     by_column: dict[int, list[CellSentence]] = {}
-    label_column = column_of[label.article_id] if label else -1
-    for sentence in ranked:
+    label_column = column_of[label.article_id]
+    for sentence in as_cell_order(ranked, label, neighbours):
         column = column_of[sentence.article_id]
         # Outlets are compared with each other: an outlet's own sentences are not checked against its
         # label; the same words (wire copy) cannot disagree.

@@ -5,16 +5,22 @@ Cells with "+N more", conflict markers, and a matrix that scrolls in its own box
 
 from __future__ import annotations
 
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from newsroom import OUTLETS, build_story
 from storm_story import HARBOUR_WEDNESDAY, HEADLINE, build_storm_story
+
+from compare.models import Story
+from compare.services.ingest import ArticleInput, ingest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 WIDTHS = {"desktop": 1400, "phone": 390}
+THIRD = Path(__file__).parent / "third_outlet.txt"
 
 
 @pytest.fixture(params=list(WIDTHS))
@@ -86,3 +92,16 @@ def test_an_eight_outlet_matrix_scrolls_in_its_own_box_and_the_page_never_sidewa
     _save(page, f"matrix-02-eight-outlets-scrolled-{size}", "#fact-matrix")
     box.evaluate("el => { el.scrollLeft = 0; }")
     _save(page, f"matrix-03-eight-outlets-page-{size}")
+
+
+@pytest.mark.slow
+def test_the_seed_story_matrix_with_a_third_outlet(live_server, sized, use_real_model):
+    size, page = sized
+    call_command("load_seeds", stdout=StringIO())
+    story = Story.objects.get()
+    ingest(ArticleInput(text=THIRD.read_text(encoding="utf-8"), outlet="Wire Service"), story=story)
+    page.goto(f"{live_server.url}/stories/{story.pk}/?sort=outlets#fact-matrix")
+    labels = page.locator("#fact-matrix tbody th.matrix-label").all_inner_texts()
+    assert any("foreign forces would be leaving" in label for label in labels)
+    assert _page_width(page) <= WIDTHS[size]
+    _save(page, f"matrix-04-seed-with-third-outlet-{size}", "#fact-matrix")

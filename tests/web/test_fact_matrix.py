@@ -13,7 +13,7 @@ from django.urls import reverse
 from storm_story import HARBOUR, articles, build_storm_story
 
 from compare.models import Fact, Sentence, Story
-from compare.services.fact_matrix import clearest_first, fact_matrix
+from compare.services.fact_matrix import as_cell_order, clearest_first, fact_matrix
 from compare.services.ingest import ArticleInput, ingest
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +56,17 @@ def test_the_clearest_sentence_is_the_one_most_other_sentences_link_to():
     assert clearest_first([headline, few, many], links, {1: 0}) == [many, few, headline]
 
 
+def test_a_cell_puts_the_sentences_linked_to_the_row_label_first():
+    def sentence(pk: int, article: int, index: int, kind: str = Sentence.Kind.BODY) -> Sentence:
+        return Sentence(pk=pk, article_id=article, index=index, kind=kind, text=f"s{pk}")
+
+    label, meeting, withdrawal = sentence(1, 1, 0), sentence(2, 2, 0), sentence(3, 2, 1)
+    aside, headline = sentence(4, 2, 3), sentence(5, 2, 2, Sentence.Kind.HEADLINE)
+    ranked = [label, meeting, aside, withdrawal, headline]  # clearest first: the meeting has most links
+    neighbours = {1: {2: 0.4, 3: 0.8, 5: 0.9}, 2: {6: 0.5, 7: 0.5}}
+    assert as_cell_order(ranked, label, neighbours) == [label, withdrawal, meeting, aside, headline]
+
+
 def test_the_page_shows_further_sentences_behind_a_more_disclosure(client, story):
     html = matrix_html(client, story)
     assert '<details class="matrix-more"><summary>+1 more' in html
@@ -92,5 +103,11 @@ def test_the_seed_story_and_a_third_outlet_show_putin_saying_foreign_forces_leav
     html = matrix_html(client, story)
     labels = re.findall(r'<th scope="row" class="matrix-label">(.*?)</th>', html, re.S)
     assert any("foreign forces would be leaving" in label for label in labels)
-    assert "Putin told Assad that foreign armed forces would be withdrawn from Syria" in html
+    # The wire's answer to the label leads its cell, ahead of its sentence on the meeting.
+    row = next(r for r in re.findall(r"<tr .*?</tr>", html, re.S) if "foreign forces would be leaving" in r)
+    outlets = re.findall(r'<th scope="col">(.*?)</th>', html)[2:]  # after "Fact" and "Outlets"
+    cells = re.findall(r'<td class="matrix-cell[^"]*">(.*?)</td>', row, re.S)
+    wire_cell = cells[outlets.index("Wire Service")]
+    first = re.search(r'<p class="matrix-sentence">(.*?)</p>', wire_cell, re.S).group(1)
+    assert "Putin told Assad that foreign armed forces would be withdrawn from Syria" in first
     assert "foreign armed forces will be withdrawn from Syria" in html  # Haaretz's, behind "+N more"
