@@ -1,11 +1,11 @@
 """The fact matrix: one row per fact of a story, one column per outlet.
 
 The story page, the HTML/PDF exports and the CSV export all show this one table.
-A cell holds everything its outlet said for the fact, clearest sentence first,
+The row is labelled by the clearest sentence of the whole fact; a cell holds
+everything its outlet said for the fact, the sentence nearest that label first,
 so a fact an outlet reported in its third sentence is not hidden behind its
-first; the row is labelled by the clearest sentence of the whole fact, and a
-cell sentence that disagrees with that label (numbers, dates, named sources)
-carries the conflicts found.
+first. A cell sentence that disagrees with the label (numbers, dates, named
+sources) carries the conflicts found.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The CSV export: the fact matrix, one row per fact, one column per outlet.
 
 As on the story page, a cell holds everything the outlet said for the fact,
-clearest sentence first (one per line), a row carries the fact's clearest
+the sentence nearest the row's label first (one per line), a row carries the fact's clearest
 sentence as its label, and a last column lists where an outlet's sentence
 disagrees with that label (numbers, dates, named sources).
 
