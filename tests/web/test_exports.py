@@ -273,7 +273,7 @@ def test_html_export_ticks_the_links_an_editor_reviewed(editor_client, storm):
     sentences = html.split('<span class="s ')[1:]
     reviewed = [s for s in sentences if s.startswith(("s-same s-reviewed", "s-partial s-reviewed"))]
     assert len(reviewed) == 2 and all("✓" in s and "Gale-force winds" in s for s in reviewed)
-    assert 'title="Link reviewed by an editor"' in html
+    assert 'title="Link checked by an editor"' in html
     # TVM's link to Times of Malta is the machine's: no tick in the all-outlets export for it alone.
     assert get(editor_client, storm, "html").content.decode().count(" s-reviewed") == 2
 
