@@ -115,7 +115,6 @@ class MatrixRow:
     fact: Fact
     cells: list[MatrixCell | None]
     label: Sentence | None = None
-    conflict_count: int = 0
 
     @property
     def first_text(self) -> str:
@@ -124,6 +123,10 @@ class MatrixRow:
     @property
     def short_label(self) -> str:
         return _shortened(self.first_text, LABEL_CHARS)
+
+    @property
+    def label_cut(self) -> bool:
+        return len(self.first_text) > LABEL_CHARS
 
 
 def clearest_first(sentences: list[Sentence], links: Counter[int], order: dict[int, int]) -> list[Sentence]:
@@ -238,7 +241,7 @@ def _row(
     cells: list[MatrixCell | None] = [
         MatrixCell(by_column[n]) if n in by_column else None for n in range(width)
     ]
-    return MatrixRow(fact, cells, label, sum(len(c.conflicts) for c in cells if c))
+    return MatrixRow(fact, cells, label)
 
 
 def coverage(outlets: list[str], rows: list[MatrixRow]) -> list[dict[str, int | str]]:
