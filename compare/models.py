@@ -141,6 +141,9 @@ class Sentence(models.Model):
         STANDFIRST = "standfirst", "Standfirst"
         HEADING = "heading", "Crosshead"
         BODY = "body", "Body"
+        # A wire or contributor credit ("Reuters contributed to this report"): part of the
+        # article, shown as its credit, but not a fact: never aligned, grouped or counted.
+        CREDIT = "credit", "Credit"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sentences")
     index = models.PositiveIntegerField()
