@@ -48,10 +48,14 @@ _END = r"\s*[.)\]]*$"
 # reporting from Kyiv", "... contributed.", "... reported from Moscow, and John Roe from Kyiv."
 _CREDIT_VERB = re.compile(
     r"\bcontributed(?:\s+additional)?(?:\s+(?:reporting|research|writing))?\s+(?:to|for)\s+(?:this|the)"
-    r"\s+(?:report|story|article|coverage)(?:\s+from\s+[A-Z][^.;]*)?" + _END
-    + r"|\bcontributed(?:\s+additional)?\s+(?:reporting|research)(?:\s+(?:from|in)\s+[A-Z][^.;]*)?" + _END
-    + r"|\bcontributed(?:\s+(?:from|in)\s+[A-Z][^.;]*)?" + _END
-    + r"|\breported\s+from\s+[A-Z][^.;]*" + _END
+    r"\s+(?:report|story|article|coverage)(?:\s+from\s+[A-Z][^.;]*)?"
+    + _END
+    + r"|\bcontributed(?:\s+additional)?\s+(?:reporting|research)(?:\s+(?:from|in)\s+[A-Z][^.;]*)?"
+    + _END
+    + r"|\bcontributed(?:\s+(?:from|in)\s+[A-Z][^.;]*)?"
+    + _END
+    + r"|\breported\s+from\s+[A-Z][^.;]*"
+    + _END
 )
 # Who a credit names: names, agencies and the words for newsroom staff ("Associated Press
 # writer Sarah El Deeb in Beirut"); "The minister contributed to the report" is a fact.
@@ -110,10 +114,11 @@ _LABELLED_MAX_WORDS = 8
 # "Information from Reuters was used in this report", "This story contains material from AP."
 _MATERIAL = re.compile(
     rf"^(?i:(?:some\s+)?(?:information|material|reporting|content))\s+from\s+{_NAMES}"
-    r"\s+(?i:(?:was|were|has\s+been|have\s+been|is)\s+(?:used|included)\s+in\s+(?:this|the)\s+(?:report|story|article))"
+    r"\s+(?i:(?:was|were|has\s+been|have\s+been|is)\s+(?:used|included)\s+in\s+(?:this|the)"
+    r"\s+(?:report|story|article))"
     + _END
-    + rf"|^(?i:this\s+(?:report|story|article)\s+(?:contains|includes|uses)\s+(?:material|information|reporting))"
-    rf"\s+from\s+{_NAMES}{_END}"
+    + r"|^(?i:this\s+(?:report|story|article)\s+(?:contains|includes|uses)"
+    rf"\s+(?:material|information|reporting))\s+from\s+{_NAMES}{_END}"
 )
 # "Compiled from wire reports", "Staff and wire reports", "From news agency reports".
 _WIRE_REPORTS = re.compile(
@@ -122,9 +127,13 @@ _WIRE_REPORTS = re.compile(
     re.I,
 )
 # Syndicated copy that says so: "published from a wire agency feed", "auto-generated from a syndicated feed".
-_WIRE_FEED = re.compile(r"\b(?:from|via|through)\s+(?:a|the)\s+(?:wire|news|syndicated)(?:\s+agency)?\s+feed\b", re.I)
+_WIRE_FEED = re.compile(
+    r"\b(?:from|via|through)\s+(?:a|the)\s+(?:wire|news|syndicated)(?:\s+agency)?\s+feed\b", re.I
+)
 # A bare agency after a dash or in brackets, as the last line of wire copy: "— AFP", "(Reuters)".
 _AGENCY_SIGN_OFF = re.compile(rf"^(?:[-–—]+\s*{_AGENCIES}|\(\s*{_AGENCIES}\s*\)){_END}")
+
+
 def is_credit_line(text: str) -> bool:
     """Whether a whole line is a wire or contributor credit.
 

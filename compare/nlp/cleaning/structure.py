@@ -94,9 +94,7 @@ def _is_standfirst(work: Work, works: list[Work], text: str) -> bool:
         (w.block.index for w in after if w.kept and w.restored_as is None and not w.is_credit), len(works)
     )
     return any(
-        (w.signal or w.restored_as) not in _NOT_HEADER_FURNITURE
-        for w in after
-        if w.block.index < next_kept
+        (w.signal or w.restored_as) not in _NOT_HEADER_FURNITURE for w in after if w.block.index < next_kept
     )
 
 
