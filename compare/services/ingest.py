@@ -221,7 +221,7 @@ def prepare(article: Article, encoder: Encoder) -> Prepared:
         keep_blocks=[text for action, text in overrides if action == "keep"],
         drop_texts=[text for action, text in overrides if action == "drop"],
     )
-    if not processed.sentences:
+    if all(s.kind == Sentence.Kind.CREDIT for s in processed.sentences):  # a credit line is no article
         raise IngestError("No sentences were found in the text once page furniture was removed.")
     texts = [s.text for s in processed.sentences]
     blobs = embed_texts(texts, encoder)
@@ -229,7 +229,14 @@ def prepare(article: Article, encoder: Encoder) -> Prepared:
     # the story profile has always had it (a headline is usually sentence 0: cached).
     title = article.title or processed.title[:500] or texts[0]
     title_row = as_matrix(embed_texts([title], encoder))
-    profile = build_profile(title, texts, np.vstack([title_row, as_matrix(blobs)]), article.published)
+    # Credit lines name agencies, not the event: the story profile leaves them out.
+    facts = [k for k, s in enumerate(processed.sentences) if s.kind != Sentence.Kind.CREDIT]
+    profile = build_profile(
+        title,
+        [texts[k] for k in facts],
+        np.vstack([title_row, as_matrix([blobs[k] for k in facts])]),
+        article.published,
+    )
     return Prepared(article, processed, blobs, encoder.model_id, profile)
 
 
