@@ -8,7 +8,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from compare.models import Story
+from compare.models import Article, Story
+from compare.services.roles import grant_role
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -63,3 +64,25 @@ def test_the_seed_credit_shows_as_a_credit_on_a_phone(live_server, browser, seed
     phone.locator(".credits").scroll_into_view_if_needed()
     phone.screenshot(path="test-artifacts/credits-390.png", full_page=False)
     context.close()
+
+
+def test_an_editor_can_take_a_line_that_is_no_credit_out_as_furniture(
+    live_server, page, screenshot, seed_story, django_user_model
+):
+    user = django_user_model.objects.create_user("editor", password="correct horse battery staple")
+    grant_role(user, "editor")
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(f"{live_server.url}/accounts/login/?next=/stories/{seed_story.pk}/")
+    page.fill("input[name=username]", "editor")
+    page.fill("input[name=password]", "correct horse battery staple")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#comparison-panel .credits")
+    page.locator(".credits").scroll_into_view_if_needed()
+    screenshot("credits-editor-1400", full_page=False)
+
+    page.get_by_role("button", name="Not a credit: mark as page furniture").click()
+    page.wait_for_selector(".messages")
+    assert page.locator("#comparison-panel .credits").count() == 0
+    haaretz = Article.objects.get(outlet__name="Haaretz")
+    assert not haaretz.sentences.filter(kind="credit").exists()
+    assert haaretz.removals.filter(reason="editor-marked", text=CREDIT).exists()
