@@ -92,6 +92,7 @@ CONTENT = [
     "Edited by Steven Spielberg, the film grossed $100m.",
     "In reply, the community leaders condemned the strike.",
     "Critics' comments drew sharp community criticism.",
+    "Sources: Sox May Not Be Out Of Teixeira Chase",  # a headline, not a source note
 ]
 
 

@@ -66,6 +66,8 @@ FACTS = [
     "The minister contributed to the report on corruption, officials said.",
     "The minister contributed to the report.",
     "Many factors contributed.",
+    "Russia's air force also contributed.",
+    "Edited by Steven Spielberg, the film grossed $100m.",
     "Officials contributed.",
     "Gerald Henderson contributed 11 points and seven boards to the winning effort.",
     "Jason Giambi contributed a two-out RBI single.",

@@ -102,7 +102,7 @@ _READING_TIME = _rx(
 )
 # A source note that names no agency ("Source: Ministry of Health"). Wire and contributor
 # credits ("Source: Reuters", "Reporting by ...") are kept as the article's credit (``credits``).
-_SOURCE_NOTE = _rx(r"^\(?sources?\s*:")
+_SOURCE_NOTE = _rx(r"^\(?source\s*:")
 _CREDIT_LINE = _rx(
     r"^(?:photo(?:graph)?s?|pictures?|images?|illustration|credit|courtesy|photo credit)\s*[:|]"
     r"|^(?:image|photo) (?:source|copyright|credit)\s*[,:|]"
