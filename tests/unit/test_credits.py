@@ -80,6 +80,7 @@ FACTS = [
     "Source: Ministry of Health",
     "Editor's note: this story was updated with the ministry's statement.",
     "MOSCOW (Reuters) - Russian President Vladimir Putin met Syrian President Bashar al-Assad on Thursday.",
+    "MOSCOW (Reuters) -",
     "SEOUL, May 18 (Yonhap) -- North Korea cancelled talks with the South on Wednesday.",
     "Photo: Reuters",
     "(AP Photo/Alexander Zemlianichenko)",

@@ -26,17 +26,24 @@ CREDIT = "credit"
 # Credits are short; a longer line is a paragraph that happens to name an agency.
 _MAX_WORDS = 40
 # Reported speech is a fact, whoever it credits.
-_REPORTED_SPEECH = re.compile(r"\b(?:said|says|told|tells|according|stated|announced|warned)\b|[\"“”]", re.I)
+_REPORTED_SPEECH = re.compile(
+    r"\b(?:said|says|told|tells|according|stated|announced|warned)\b|[\"“”]", re.IGNORECASE
+)
 
 # News agencies and the words for them. The list only widens the "With AFP" and
 # "— Reuters" forms; the other forms take any name.
-_AGENCY = (
-    r"(?:the\s+)?(?:Associated\s+Press|AP|Thomson\s+Reuters|Reuters|REUTERS|AFP|Agence\s+France[-\s]Presse"
-    r"|DPA|dpa|Deutsche\s+Presse[-\s]Agentur|Bloomberg(?:\s+News)?|ANI|PTI|Press\s+Trust\s+of\s+India|IANS|UNI"
-    r"|Xinhua(?:\s+News\s+Agency)?|TASS|RIA\s+Novosti|Interfax|Sputnik|Kyodo(?:\s+News)?|Jiji(?:\s+Press)?"
-    r"|Yonhap(?:\s+News\s+Agency)?|EFE|ANSA|Anadolu(?:\s+Agency)?|AAP|Canadian\s+Press|PA\s+Media"
-    r"|Press\s+Association|UPI|KUNA|WAM|IRNA|SANA|MENA|Bernama|Antara|Europa\s+Press|Lusa|AGI|BTA|PAP"
-    r"|Belga|NTB|Ritzau|Ukrinform|Prensa\s+Latina|Notimex|CNA|(?:news\s+)?agencies|wire\s+services|wires)"
+_AGENCY_NAMES = (
+    "Associated Press", "AP", "Thomson Reuters", "Reuters", "REUTERS", "AFP", "Agence France-Presse",
+    "Agence France Presse", "DPA", "dpa", "Deutsche Presse-Agentur", "Bloomberg", "Bloomberg News", "ANI",
+    "PTI", "Press Trust of India", "IANS", "UNI", "Xinhua", "Xinhua News Agency", "TASS", "RIA Novosti",
+    "Interfax", "Sputnik", "Kyodo", "Kyodo News", "Jiji", "Jiji Press", "Yonhap", "Yonhap News Agency", "EFE",
+    "ANSA", "Anadolu", "Anadolu Agency", "AAP", "Canadian Press", "PA Media", "Press Association", "UPI",
+    "KUNA", "WAM", "IRNA", "SANA", "MENA", "Bernama", "Antara", "Europa Press", "Lusa", "AGI", "BTA", "PAP",
+    "Belga", "NTB", "Ritzau", "Ukrinform", "Prensa Latina", "Notimex", "CNA",
+    "agencies", "news agencies", "wire services", "wires",
+)  # fmt: skip
+_AGENCY = r"(?:the\s+)?(?:{})".format(
+    "|".join(re.escape(name).replace(r"\ ", r"\s+") for name in sorted(_AGENCY_NAMES, key=len, reverse=True))
 )
 _AGENCIES = rf"{_AGENCY}(?:\s*(?:,|/|&|\band\b)\s*{_AGENCY})*"
 # A name or a list of names: capitalised words, with the particles names carry.
@@ -94,14 +101,16 @@ def _credited_by_name(text: str) -> bool:
 # Wire style: "Reporting by Jane Doe; Editing by John Roe", "(Additional reporting by Reuters)".
 # A capital follows "by": "Written by hand, the letter ..." is not a credit.
 _CREDIT_BY = re.compile(
-    r"^[(\[]?\s*(?i:(?:with\s+)?(?:additional\s+)?(?:reporting|writing|editing|research|compiled|edited|written"
-    r"|translated|translation|fact-checking|graphics|production)(?:\s+and\s+\w+)?\s+by)\s+[A-Z]"
+    r"^[(\[]?\s*(?i:(?:with\s+)?(?:additional\s+)?(?:reporting|writing|editing|research|compiled|edited"
+    r"|written|translated|translation|fact-checking|graphics|production)(?:\s+and\s+\w+)?\s+by)\s+[A-Z]"
 )
 # "With AFP", "(With inputs from agencies)", "--With assistance from Jane Doe", "With agency inputs".
 _WITH = re.compile(
     rf"^[(\[]?\s*(?:[-–—]+\s*)?(?i:with)\s+(?:{_AGENCIES}"
-    r"|(?i:(?:additional\s+)?(?:inputs?|reporting|information|material|assistance|contributions?|files)\s+from)"
-    rf"\s+(?:{_NAMES}|(?i:our|its|staff|agency|wire)\b[^.;,]{{0,40}})|(?i:agency\s+inputs|wire\s+(?:services|reports)|agencies)){_END}"
+    r"|(?i:(?:additional\s+)?(?:inputs?|reporting|information|material|assistance|contributions?|files)"
+    r"\s+from)"
+    rf"\s+(?:{_NAMES}|(?i:our|its|staff|agency|wire)\b[^.;,]{{0,40}})"
+    rf"|(?i:agency\s+inputs|wire\s+(?:services|reports)|agencies)){_END}"
 )
 # "Editor: Xiang Bo", "Source: Xinhua", "Reporting: Jane Doe" ("Editor's note: ..." is not one;
 # "Credit: Name/AP" is a photo credit).
@@ -122,8 +131,8 @@ _MATERIAL = re.compile(
 )
 # "Compiled from wire reports", "Staff and wire reports", "From news agency reports".
 _WIRE_REPORTS = re.compile(
-    r"^(?:compiled\s+(?:by\s+[^.]{1,60}?\s+)?)?(?:from\s+)?(?:staff\s+and\s+)?(?:wire|agency|news\s+agency|agencies)"
-    r"\s+(?:reports|services|dispatches)" + _END,
+    r"^(?:compiled\s+(?:by\s+[^.]{1,60}?\s+)?)?(?:from\s+)?(?:staff\s+and\s+)?"
+    r"(?:wire|agency|news\s+agency|agencies)\s+(?:reports|services|dispatches)" + _END,
     re.I,
 )
 # Syndicated copy that says so: "published from a wire agency feed", "auto-generated from a syndicated feed".
