@@ -30,6 +30,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from compare.models import Article, Outlet, Removal, Sentence, Story, web_url
+from compare.nlp.cleaning.credits import is_credit_line
 from compare.nlp.cleaning.pipeline import ProcessedArticle, process_text
 from compare.nlp.embedding.encoders import Encoder, text_hash
 from compare.nlp.stories.clustering import ArticleProfile, build_profile
@@ -111,7 +112,7 @@ def validate_input(data: ArticleInput) -> None:
     # refused before it is stored (the model can only remove more).
     found = model_free_sentences(data.text)
     sentences = len(found)
-    if not sentences:
+    if all(is_credit_line(s) for s in found):  # none at all, or only a credit line: no article
         raise IngestError("No sentences were found in the text once page furniture was removed.")
     if sentences > settings.MAX_ARTICLE_SENTENCES:
         raise IngestError(
