@@ -11,6 +11,8 @@ from django.urls import reverse
 
 from compare.models import Article, Link, Sentence, Story
 from compare.services import screens
+from compare.services.alignment import align_story
+from compare.services.corrections import reprocess_article
 from compare.services.exports.as_csv import export_csv
 from compare.services.exports.as_html import export_html
 from compare.services.exports.as_json import story_comparison
@@ -137,3 +139,17 @@ def test_exports_carry_credits_as_credits(story):
     assert f'<p class="par credit"><span class="kind">Credit</span> {CREDIT}</p>' in html
     assert f"[•]</span> {CREDIT}" not in html
     json.dumps(data)  # serialisable as it is exported
+
+
+def test_a_sentence_stored_as_a_fact_before_credits_were_kept_loses_its_fact_when_reprocessed(story):
+    # Cleaning once kept "(Reporting by ...; editing by ...)" in brackets as a body sentence, with a fact.
+    times, _ = _articles(story)
+    credit = times.sentences.get(text=CREDIT)
+    Sentence.objects.filter(pk=credit.pk).update(kind=Sentence.Kind.BODY)
+    align_story(story, realign={times.pk})
+    credit.refresh_from_db()
+    assert credit.fact_id is not None
+    reprocess_article(times)
+    credit.refresh_from_db()  # the same row: its text did not change
+    assert credit.kind == Sentence.Kind.CREDIT and credit.fact_id is None
+    assert not Link.objects.filter(a=credit).exists() and not Link.objects.filter(b=credit).exists()

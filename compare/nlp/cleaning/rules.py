@@ -61,7 +61,8 @@ REASONS: dict[str, str] = {
     "more-stories": "Heading of a list of other stories",
     "teaser": "Teaser for another story",
     "comment-policy": "Comments prompt or policy",
-    "contributor-line": "Source note",  # wire and contributor credits are kept (cleaning.credits)
+    # "Source: ..." notes; articles cleaned before credits were kept (cleaning.credits) hold credits here.
+    "contributor-line": "Source or contributor note",
     "byline": "Byline",
     "timestamp": "Publication date or time",
     "tags": "Tags, categories or post details",
