@@ -180,7 +180,9 @@ def sentence_detail(request: HttpRequest, story_id: int, sentence_id: int) -> Ht
     if other.pk == sentence.article_id:
         raise Http404("Choose the other column's article")
     column, other_column = screens.compare_pair(sentence.article.story, sentence.article, other)
-    marked = next(m for p in column.paragraphs for m in p if m.sentence.pk == sentence.pk)
+    marked = next((m for p in column.paragraphs for m in p if m.sentence.pk == sentence.pk), None)
+    if marked is None:
+        raise Http404("A credit line is not a fact: it has no counterparts")
     other_sentences = [m.sentence for p in other_column.paragraphs for m in p]
     context = {
         "focus": _fact_detail(sentence, marked.counterparts, other_sentences),
