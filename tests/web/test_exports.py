@@ -315,6 +315,10 @@ def test_the_pair_pdf_sets_the_two_seed_articles_side_by_side_from_page_one(clie
     # No page holds only a title or a heading: each carries sentences.
     for page in pages:
         assert len([line for line in page.extract_text().splitlines() if line.strip()]) > 5
+    # Headings stay with what they introduce: the matrix's heading shares its page with the table.
+    texts = [page.extract_text() for page in pages]
+    matrix_page = next(text for text in texts if "Facts and who reported them" in text)
+    assert "Outlets" in matrix_page  # the table's header row
     assert len(pages) <= 8  # stacked, the two articles alone took pages 2-5 of 6
     _save_first_page_as_png(response.content, "export-01-pair-pdf-page-1")
 
