@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from compare.models import Article, Correction, Link, Outlet, Sentence, Story
 from compare.nlp.diff import conflicts, word_diff
-from compare.services import exports, screens
+from compare.services import exports, fact_matrix, screens
 from compare.services.undo import can_undo
 from compare.web.access import reader_required
 from compare.web.throttle import over_limit
@@ -122,11 +122,11 @@ def story_detail(request: HttpRequest, story_id: int) -> HttpResponse:
     }
     if request.htmx:
         return render(request, "compare/story_detail.html#comparison-panel", context)
-    outlets, rows = screens.fact_matrix(story, done, request.GET.get("sort", ""))
+    outlets, rows = fact_matrix.fact_matrix(story, done, request.GET.get("sort", ""))
     context.update(
         outlets=outlets,
         matrix=rows,
-        coverage=screens.coverage(outlets, rows),
+        coverage=fact_matrix.coverage(outlets, rows),
         sort=request.GET.get("sort", ""),
         export_buttons=exports.buttons(),
         other_stories=Story.objects.exclude(pk=story.pk).order_by("-updated_at").only("id", "title")[:100]
