@@ -49,13 +49,13 @@ def read_feed(data: bytes) -> list[FeedEntry]:
         )
     # A stream, never the bytes themselves: given a string feedparser would open it as a URL or a file.
     parsed = feedparser.parse(io.BytesIO(data), sanitize_html=True, resolve_relative_uris=False)
-    if parsed.bozo and not parsed.entries:
-        if not parsed.get("version") and not parsed.feed:
-            raise FeedError("The address did not answer with an RSS or Atom feed.")
-        raise FeedError("The feed is not well-formed XML and no items could be read from it.")
-    if not parsed.get("version") and not parsed.entries:
+    entries = [_entry(item) for item in parsed.entries]
+    if not parsed.get("version") and not entries:
         raise FeedError("The address did not answer with an RSS or Atom feed.")
-    return [_entry(item) for item in parsed.entries]
+    # feedparser recovers what it can from broken XML; a feed cut off before its first link is broken.
+    if parsed.bozo and not any(entry.link for entry in entries):
+        raise FeedError("The feed is not well-formed XML and no items could be read from it.")
+    return entries
 
 
 def _entry(item: feedparser.FeedParserDict) -> FeedEntry:
