@@ -168,8 +168,8 @@ def rss(items: list[tuple[str, str]], *, title: str = "News") -> str:
         for t, link in items
     )
     return (
-        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{xml_escape(title)}</title>'
-        f"<link>http://127.0.0.1/</link><description>d</description>{entries}</channel></rss>"
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0">'
+        f"<channel><title>{xml_escape(title)}</title><link>http://127.0.0.1/</link><description>d</description>{entries}</channel></rss>"
     )
 
 
