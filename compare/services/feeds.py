@@ -89,9 +89,13 @@ def add_feed(outlet_name: str, url: str, user: AbstractBaseUser | None) -> Feed:
 
 
 def claim(feed_id: int, now: datetime) -> bool:
-    """Take the feed's lease if no other worker holds it: one UPDATE, so only one worker can win."""
+    """Take the feed's lease if it is due and no other worker holds it: one UPDATE, one winner.
+
+    Due as well as free: a worker that listed the due feeds a moment ago must not poll again a feed
+    another worker has just polled and given back.
+    """
     free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
-    return Feed.objects.filter(free, pk=feed_id).update(lease_until=now + LEASE) == 1
+    return Feed.objects.filter(free, pk=feed_id, next_poll_at__lte=now).update(lease_until=now + LEASE) == 1
 
 
 def poll_due_feeds(now: datetime | None = None) -> list[PollResult]:
@@ -100,7 +104,7 @@ def poll_due_feeds(now: datetime | None = None) -> list[PollResult]:
     due = Feed.objects.filter(next_poll_at__lte=now).filter(
         Q(lease_until__isnull=True) | Q(lease_until__lt=now)
     )
-    results = [poll_feed(pk, now) for pk in due.order_by("next_poll_at").values_list("pk", flat=True)]
+    results = [poll_feed(pk) for pk in due.order_by("next_poll_at").values_list("pk", flat=True)]
     return [r for r in results if r.claimed]
 
 
