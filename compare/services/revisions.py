@@ -178,6 +178,30 @@ class ArticleUpdate:
     def changes(self) -> dict:
         return self.revision.changes
 
+    @property
+    def stopped(self) -> list[dict]:
+        return self.changes.get("stopped", [])
+
+    @property
+    def started(self) -> list[dict]:
+        return self.changes.get("started", [])
+
+    @property
+    def reworded(self) -> list[dict]:
+        return self.changes.get("reworded", [])
+
+    @property
+    def added(self) -> list[str]:
+        """Sentences added, except those already shown as facts it now reports."""
+        shown = {fact["text"] for fact in self.started}
+        return [text for text in self.changes.get("added", []) if text not in shown]
+
+    @property
+    def removed(self) -> list[str]:
+        """Sentences removed, except those already shown as facts it no longer reports."""
+        shown = {fact["text"] for fact in self.stopped}
+        return [text for text in self.changes.get("removed", []) if text not in shown]
+
 
 def story_updates(story: Story) -> list[ArticleUpdate]:
     """The story's updated articles, latest revision each, most recently updated first (one query)."""
