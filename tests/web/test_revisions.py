@@ -132,3 +132,24 @@ def test_a_page_that_fails_on_a_check_changes_nothing(site):
     assert check_after(1) == []
     times = Article.objects.get(outlet__name="Times")
     assert FERRIES in times.raw_text and not times.revisions.exists()
+
+
+def test_the_story_page_queries_do_not_grow_with_revisions(client, site):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    times = Article.objects.get(outlet__name="Times")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(times.story.get_absolute_url()).status_code == 200
+        return len(captured)
+
+    rewrite(site)
+    check_after(1)
+    once = queries()
+    site.article("/times/storm", "Storm shuts Valletta harbour", [LANDFALL, "A third version of the story."])
+    site.article("/herald/port", "Valletta port closed as gale hits", [*HERALD, "Harbour reopens."])
+    check_after(6)  # both items are due
+    assert Article.objects.get(outlet__name="Herald").revisions.count() == 2
+    assert queries() <= once
