@@ -101,9 +101,10 @@ def run_bench(feeds: int = 100, items: int = 20) -> dict:
         "feeds_encoder": get_encoder().model_id,
     }
     progress(
-        f"feeds: {stored} articles in {seconds:.1f}s ({figures['feeds_items_per_s']}/s); ingest "
-        f"{figures['feeds_ingest_ms_per_item']} ms/item, feed work {figures['feeds_overhead_ms_per_item']} ms/item "
-        f"({figures['feeds_overhead_share']:.0%}); a 304 poll {figures['feeds_304_ms_per_feed']} ms/feed"
+        f"feeds: {stored} articles in {seconds:.1f}s ({figures['feeds_items_per_s']}/s); "
+        f"ingest {figures['feeds_ingest_ms_per_item']} ms/item, "
+        f"feed work {figures['feeds_overhead_ms_per_item']} ms/item ({figures['feeds_overhead_share']:.0%}); "
+        f"a 304 poll {figures['feeds_304_ms_per_feed']} ms/feed"
     )
     if errors:
         progress(f"feeds: {len(errors)} feeds reported problems, e.g. {errors[0]}")
