@@ -186,3 +186,11 @@ def test_script_in_an_item_title_is_shown_as_text(admin_client, site):
         "&lt;script&gt;alert(&quot;owned&quot;)&lt;/script&gt;"
         in admin_client.get(article.story.get_absolute_url()).content.decode()
     )
+
+
+def test_the_admin_site_lists_feeds_items_and_revisions(admin_client, site):
+    site.article("/a", "Storm", STORY)
+    site.serve("/feed.rss", rss([("Storm", site.url("/a"))]))
+    poll_feed(add_feed("Times", site.url("/feed.rss"), None).pk)
+    for model in ("feed", "feeditem", "feedhost", "articlerevision"):
+        assert admin_client.get(reverse(f"admin:compare_{model}_changelist")).status_code == 200
