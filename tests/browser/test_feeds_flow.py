@@ -47,6 +47,7 @@ def site(settings):
         site.serve(
             "/herald.atom", atom([("Valletta port closed as gale hits Malta", site.url("/herald/port"))])
         )
+        site.serve("/wire.rss", "<html><body>Service unavailable</body></html>", status=503)
         yield site
 
 
@@ -73,18 +74,24 @@ def test_an_admin_follows_two_feeds_and_sees_a_rewritten_article_as_a_revision(
     sign_in(page, live_server, django_user_model)
     page.get_by_role("link", name="Feeds").click()
     page.wait_for_url("**/feeds/")
-    for outlet, path in [("Times of Malta", "/times.rss"), ("Malta Herald", "/herald.atom")]:
+    feeds = [
+        ("Times of Malta", "/times.rss"),
+        ("Malta Herald", "/herald.atom"),
+        ("Wire Service", "/wire.rss"),
+    ]
+    for outlet, path in feeds:
         page.fill("input[name=outlet]", outlet)
         page.fill("input[name=url]", site.url(path))
         page.get_by_role("button", name="Follow this feed").click()
         page.wait_for_selector(".message-success")
-    assert page.locator("tr.feed-row").count() == 2
+    assert page.locator("tr.feed-row").count() == 3
 
     call_command("poll_feeds", stdout=StringIO())  # one poll, as the worker loop or cron runs it
 
     page.reload()
     rows = page.locator("tr.feed-row")
-    assert [rows.nth(n).locator("td").nth(2).inner_text() for n in range(2)] == ["1", "1"]  # items found
+    assert [rows.nth(n).locator("td").nth(2).inner_text() for n in range(3)] == ["1", "1", "0"]  # items found
+    assert rows.nth(2).locator(".feed-error").inner_text() == "The feed answered with HTTP 503."
     assert "not yet" not in page.locator("table.feeds").inner_text()
     both_widths(page, screenshot, "feeds-01-screen")
 
