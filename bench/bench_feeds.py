@@ -13,6 +13,7 @@ of a followed feed are.
     .venv/bin/python bench/bench_feeds.py             # 100 x 20 with the app's model
     .venv/bin/python bench/bench_feeds.py --quick     # 10 x 5
     .venv/bin/python bench/bench_feeds.py --hashing   # the model-free encoder: the feed overhead alone
+    .venv/bin/python bench/bench_feeds.py --feeds 20 --items 20
 """
 
 from __future__ import annotations
@@ -114,6 +115,8 @@ def run_bench(feeds: int = 100, items: int = 20) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10 feeds x 5 items")
+    parser.add_argument("--feeds", type=int, default=100)
+    parser.add_argument("--items", type=int, default=20, help="items per feed")
     parser.add_argument("--hashing", action="store_true", help="the model-free encoder (feed overhead alone)")
     args = parser.parse_args()
     if args.hashing:
@@ -122,7 +125,7 @@ def main() -> int:
         os.environ["EMBEDDING_BACKEND"] = "hashing"
     db = setup_django()
     try:
-        figures = run_bench(*((10, 5) if args.quick else (100, 20)))
+        figures = run_bench(*((10, 5) if args.quick else (args.feeds, args.items)))
     finally:
         discard_database(db)
     for key, value in figures.items():
