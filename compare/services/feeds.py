@@ -150,6 +150,8 @@ def _poll(feed: Feed, result: PollResult) -> None:
         if taken >= MAX_NEW_ITEMS:
             return  # the validators are not kept: the next poll gets the whole feed and the rest
         outcome = take_item(feed, entry)
+        if outcome == "seen":  # taken by an earlier poll
+            continue
         if outcome == "new":
             result.new_articles += 1
             taken += 1

@@ -238,3 +238,20 @@ def test_a_feed_just_polled_by_another_worker_is_not_polled_again(site):
     assert poll_feed(feed.pk).claimed
     assert not claim(feed.pk, max(listed_at, timezone.now()))
     assert len(site.hits("/feed.rss")) == 1
+
+
+def test_a_long_feed_is_taken_a_few_items_per_poll_and_the_rest_next_time(site, monkeypatch):
+    from compare.services import feeds
+
+    monkeypatch.setattr(feeds, "MAX_NEW_ITEMS", 2)
+    for n, text in enumerate([HARBOUR, PORT, FLOOD]):
+        site.article(f"/{n}", f"Story {n}", text)
+    site.serve("/feed.rss", rss([(f"Story {n}", site.url(f"/{n}")) for n in range(3)]), etag='"v1"')
+    feed = follow(site, "/feed.rss", "Times")
+    assert poll_feed(feed.pk).new_articles == 2
+    feed.refresh_from_db()
+    assert feed.etag == ""  # kept back: the next poll must get the whole feed, not a 304
+    Feed.objects.filter(pk=feed.pk).update(next_poll_at=timezone.now())
+    assert poll_feed(feed.pk).new_articles == 1
+    feed.refresh_from_db()
+    assert (feed.etag, feed.items_found, Article.objects.count()) == ('"v1"', 3, 3)
