@@ -255,3 +255,4 @@ def test_a_long_feed_is_taken_a_few_items_per_poll_and_the_rest_next_time(site, 
     assert poll_feed(feed.pk).new_articles == 1
     feed.refresh_from_db()
     assert (feed.etag, feed.items_found, Article.objects.count()) == ('"v1"', 3, 3)
+    assert feed.last_error == ""  # the two items taken before are no problem
