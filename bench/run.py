@@ -125,6 +125,15 @@ def table_rows(r: dict) -> list[tuple[str, str, str]]:
             f"align {_pct(r.get('ingest_repeat_align_story_share'))} of the time",
         ),
         (
+            "feeds: poll N feeds x M items",
+            _fmt(r.get("feeds_items_per_s"), " items/s", 2),
+            f"{r.get('feeds_feeds', '-')} feeds, {r.get('feeds_articles_stored', '-')} articles stored; "
+            f"ingest {_fmt(r.get('feeds_ingest_ms_per_item'), ' ms')}/item, "
+            f"feed work beside it {_fmt(r.get('feeds_overhead_ms_per_item'), ' ms')}/item "
+            f"({_pct(r.get('feeds_overhead_share'))}); "
+            f"a 304 poll {_fmt(r.get('feeds_304_ms_per_feed'), ' ms')}/feed",
+        ),
+        (
             "story page p50",
             _by_size(r.get("page_ms_p50"), " ms"),
             "outlets: ms (x 40 sentences, test Client)",
@@ -190,7 +199,15 @@ def main(argv: list[str] | None = None) -> int:
     db = setup_django()
     from django.conf import settings
 
-    from bench import bench_align, bench_assign, bench_encode, bench_ingest, bench_page, bench_scale
+    from bench import (
+        bench_align,
+        bench_assign,
+        bench_encode,
+        bench_feeds,
+        bench_ingest,
+        bench_page,
+        bench_scale,
+    )
     from compare.services.encoder import get_encoder
 
     machine = machine_summary()
@@ -216,6 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     _section("ingest", results, errors, lambda: bench_ingest.run_bench(limit=limit, repeat=repeat))
     _section("align", results, errors, lambda: bench_align.run_bench(encoder=get_encoder()))
+    _section("feeds", results, errors, lambda: bench_feeds.run_bench(*((10, 5) if args.quick else (100, 20))))
     _section("page", results, errors, lambda: bench_page.run_bench(views=10 if args.quick else 30))
     _section(
         "scale", results, errors, lambda: bench_scale.run_bench((5, 10, 20) if args.quick else (10, 100, 300))

@@ -1,7 +1,21 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Article, Correction, Fact, Link, Outlet, Removal, Sentence, Story, TextOverride
+from .models import (
+    Article,
+    ArticleRevision,
+    Correction,
+    Fact,
+    Feed,
+    FeedHost,
+    FeedItem,
+    Link,
+    Outlet,
+    Removal,
+    Sentence,
+    Story,
+    TextOverride,
+)
 
 
 class SentenceInline(admin.TabularInline):
@@ -77,3 +91,29 @@ class CorrectionAdmin(admin.ModelAdmin):
     list_display = ("id", "story", "action", "user", "created_at")
     list_filter = ("action",)
     readonly_fields = ("story", "user", "action", "detail", "created_at")
+
+
+@admin.register(Feed)
+class FeedAdmin(admin.ModelAdmin):
+    list_display = ("id", "outlet", "url", "last_polled_at", "items_found", "failures", "next_poll_at")
+    list_filter = ("outlet",)
+    readonly_fields = ("etag", "last_modified", "last_polled_at", "lease_until", "items_found", "created_by")
+
+
+@admin.register(FeedItem)
+class FeedItemAdmin(admin.ModelAdmin):
+    list_display = ("id", "feed", "url", "article", "first_seen", "checks", "next_check_at")
+    raw_id_fields = ("article",)
+
+
+@admin.register(FeedHost)
+class FeedHostAdmin(admin.ModelAdmin):
+    list_display = ("host", "next_allowed_at", "robots_fetched_at")
+
+
+@admin.register(ArticleRevision)
+class ArticleRevisionAdmin(admin.ModelAdmin):
+    """Revisions are what the outlet published: kept as fetched, never edited."""
+
+    list_display = ("id", "article", "number", "fetched_at")
+    readonly_fields = ("article", "number", "fetched_at", "raw_html", "text", "content_hash", "changes")

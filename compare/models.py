@@ -299,3 +299,89 @@ class AlignedPair(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["first", "second"], name="aligned_pair_unique")]
+
+
+class Feed(models.Model):
+    """An outlet's RSS or Atom feed, polled for new articles (compare/services/feeds.py)."""
+
+    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="feeds")
+    url = models.URLField(max_length=2000, unique=True, validators=[web_url])
+    # What the server said last time, sent back so an unchanged feed answers 304 with no body.
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    next_poll_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # A worker polling the feed holds it until then (claimed with a conditional UPDATE).
+    lease_until = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveIntegerField(default=0, help_text="Failed polls in a row (the back-off)")
+    last_error = models.TextField(blank=True, help_text="In plain words, for the feeds screen")
+    items_found = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["outlet__name", "url"]
+
+    def __str__(self) -> str:
+        return f"{self.outlet}: {self.url}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.url = web_url(self.url)
+        super().save(*args, **kwargs)
+
+
+class FeedItem(models.Model):
+    """An item a feed listed: its page became (or was already) an article, re-checked for revisions."""
+
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="items")
+    url = models.URLField(max_length=2000, validators=[web_url])
+    guid = models.CharField(max_length=500, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="feed_items"
+    )
+    first_seen = models.DateTimeField(default=timezone.now)
+    # When the page is fetched again to look for a revision (None: no more checks).
+    next_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    checks = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-first_seen", "id"]
+        constraints = [models.UniqueConstraint(fields=["feed", "url"], name="feed_item_url_unique")]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class FeedHost(models.Model):
+    """A site feeds are fetched from: when it may next be asked, and what its robots.txt says."""
+
+    host = models.CharField(max_length=255, unique=True)
+    next_allowed_at = models.DateTimeField(default=timezone.now)
+    robots_txt = models.TextField(blank=True)
+    robots_fetched_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.host
+
+
+class ArticleRevision(models.Model):
+    """One version of an article's page as fetched, raw; every one is kept (compare/services/revisions.py)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(help_text="1 is the version first stored")
+    fetched_at = models.DateTimeField(default=timezone.now)
+    raw_html = models.TextField(blank=True)
+    text = models.TextField()
+    content_hash = models.CharField(max_length=64)
+    # What changed from the revision before, worked out once when it was fetched (the page only reads it).
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["article", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="article_revision_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} revision {self.number}"

@@ -278,3 +278,14 @@ LOGGING = {
 # URL import: private, loopback and link-local addresses are refused unless allowed.
 ALLOW_PRIVATE_URLS = envbool("ALLOW_PRIVATE_URLS", False)
 FETCH_TIMEOUT_SECONDS = envint("FETCH_TIMEOUT_SECONDS", 10)
+
+# Feeds (compare/services/feeds.py). Every request says who is asking, so a site can tell us apart.
+FEED_USER_AGENT = os.environ.get(
+    "FEED_USER_AGENT", "story-comparison/1.0 (newsroom feed reader; respects robots.txt)"
+)
+# A feed larger than this is refused while it downloads (the article pages keep MAX_UPLOAD_BYTES).
+FEED_MAX_BYTES = envint("FEED_MAX_BYTES", 5 * 1024 * 1024)
+# Seconds between two requests to one site, across every worker.
+FEED_HOST_INTERVAL = envint("FEED_HOST_INTERVAL", 2)
+# Minutes between two polls of a feed (doubled after each failure in a row, up to a day).
+FEED_POLL_INTERVAL = envint("FEED_POLL_INTERVAL", 15)

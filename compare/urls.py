@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from compare.web import coverage_views, editor_views, errors, views
+from compare.web import coverage_views, editor_views, errors, feed_views, views
 
 app_name = "compare"
 
@@ -31,6 +31,9 @@ compare_patterns = [
     path("articles/preview/", editor_views.article_preview, name="article-preview"),
     path("articles/<int:article_id>/", editor_views.article_status, name="article-status"),
     path("articles/<int:article_id>/retry/", editor_views.article_retry, name="article-retry"),
+    path("articles/<int:article_id>/revisions/", feed_views.article_revisions, name="article-revisions"),
+    path("feeds/", feed_views.feed_list, name="feed-list"),
+    path("feeds/<int:feed_id>/poll/", feed_views.feed_poll, name="feed-poll"),
 ]
 
 # Sign in and out, and change a password; resetting a forgotten one mails a link, so it is

@@ -262,3 +262,69 @@ def conflicts(a: str, b: str) -> list[Conflict]:
         sentences agree or cannot be compared on these details.
     """
     return _number_conflicts(a, b) + _date_conflicts(a, b) + _source_conflicts(a, b)
+
+
+@dataclass(frozen=True)
+class Reworded:
+    """A sentence an article reworded between two versions, with the word diff from old to new."""
+
+    old: str
+    new: str
+    diff: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class SentenceChanges:
+    """How an article's sentences changed between two versions of it, in reading order."""
+
+    added: list[str]
+    removed: list[str]
+    reworded: list[Reworded]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.removed or self.reworded)
+
+
+# Two sentences in the same place of two versions are one sentence reworded when this share of
+# their words (compared as word_diff compares them) is common; less, and one was replaced by the other.
+REWORDED_AT = 0.5
+
+
+def sentence_changes(old: list[str], new: list[str]) -> SentenceChanges:
+    """Sentences added, removed and reworded from ``old`` to ``new`` (two versions of one article).
+
+    Args:
+        old: the earlier version's sentences, in order.
+        new: the later version's sentences, in order.
+    Returns:
+        Unchanged sentences are left out; within a stretch that differs, each old sentence is paired
+        with the first new one still unpaired that shares REWORDED_AT of its words.
+    """
+    added: list[str] = []
+    removed: list[str] = []
+    reworded: list[Reworded] = []
+    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        unpaired = j1  # new sentences before this one are already reported
+        for before in old[i1:i2]:
+            match = next(
+                (j for j in range(unpaired, j2) if _word_overlap(before, new[j]) >= REWORDED_AT), None
+            )
+            if match is None:
+                removed.append(before)
+                continue
+            added.extend(new[unpaired:match])
+            reworded.append(Reworded(before, new[match], word_diff(before, new[match])))
+            unpaired = match + 1
+        added.extend(new[unpaired:j2])
+    return SentenceChanges(added=added, removed=removed, reworded=reworded)
+
+
+def _word_overlap(a: str, b: str) -> float:
+    words_a, words_b = [k for k, _ in _tokens(a)], [k for k, _ in _tokens(b)]
+    if not words_a or not words_b:
+        return 0.0
+    return SequenceMatcher(None, words_a, words_b, autojunk=False).ratio()

@@ -35,14 +35,30 @@ Resolver = Callable[[str, int], list[str]]
 
 
 class FetchError(ValueError):
-    """The page could not or may not be fetched; the message is for the editor."""
+    """The page could not or may not be fetched; the message is for the editor.
+
+    ``status`` is the HTTP status the site answered with, when it answered with an error.
+    """
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True)
 class FetchedPage:
+    """What the site sent; ``status`` 304 means "not modified since" (no data): nothing new."""
+
     url: str
     data: bytes
     content_type: str
+    status: int = 200
+    etag: str = ""
+    last_modified: str = ""
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
 
 
 def system_resolver(host: str, port: int) -> list[str]:
@@ -258,6 +274,8 @@ def fetch_page(
     max_bytes: int = 2 * 1024 * 1024,
     timeout: float = 10.0,
     resolver: Resolver = system_resolver,
+    headers: dict[str, str] | None = None,
+    what: str = "page",
 ) -> FetchedPage:
     """Download a page within a size and time limit, after the address checks.
 
@@ -265,6 +283,11 @@ def fetch_page(
     handlers check again, on the addresses they connect to. No proxy is used, even if the
     environment names one (``HTTP_PROXY``...): the proxy would resolve and connect on our behalf,
     out of the checks' sight.
+
+    Args:
+        headers: sent with the request (a feed's User-Agent, If-None-Match, If-Modified-Since);
+            a 304 answer to a conditional request comes back as a FetchedPage with ``not_modified``.
+        what: what the messages call the download ("page", "feed").
     """
     url = check_url(url, allow_private=allow_private, resolver=resolver)
     with _Deadline(timeout) as deadline:
@@ -274,18 +297,31 @@ def fetch_page(
             _PinnedHTTPSHandler(allow_private, resolver, deadline),
             _GuardedRedirects(allow_private, resolver),
         )
-        headers = {"User-Agent": "story-comparison/1.0 (newsroom import)"}
+        sent = {"User-Agent": "story-comparison/1.0 (newsroom import)", **(headers or {})}
         try:
-            return _download(opener, urllib.request.Request(url, headers=headers), max_bytes, deadline)
+            return _download(opener, urllib.request.Request(url, headers=sent), max_bytes, deadline, what)
         except FetchError:
             raise
+        except urllib.error.HTTPError as exc:
+            if exc.code == 304:  # urllib raises on anything but 2xx; 304 is the answer asked for
+                return FetchedPage(
+                    url=url,
+                    data=b"",
+                    content_type="",
+                    status=304,
+                    etag=exc.headers.get("ETag", ""),
+                    last_modified=exc.headers.get("Last-Modified", ""),
+                )
+            raise _explained(url, exc, what) from None
         except Exception as exc:
             if deadline.expired:  # the shut socket surfaces as whatever the read was doing
-                raise FetchError(f"The page took longer than {timeout:g} seconds to arrive.") from None
-            raise _explained(url, exc) from None
+                raise FetchError(f"The {what} took longer than {timeout:g} seconds to arrive.") from None
+            raise _explained(url, exc, what) from None
 
 
-def _download(opener, request: urllib.request.Request, max_bytes: int, deadline: _Deadline) -> FetchedPage:
+def _download(
+    opener, request: urllib.request.Request, max_bytes: int, deadline: _Deadline, what: str
+) -> FetchedPage:
     with opener.open(request, timeout=deadline.remaining()) as response:
         chunks, size = [], 0
         while size <= max_bytes:
@@ -303,15 +339,22 @@ def _download(opener, request: urllib.request.Request, max_bytes: int, deadline:
             raise http.client.IncompleteRead(data, response.length)
         content_type = response.headers.get("Content-Type", "")
         final_url = response.geturl()
+        etag, last_modified = response.headers.get("ETag", ""), response.headers.get("Last-Modified", "")
     if len(data) > max_bytes:
-        raise FetchError(f"The page is larger than the {max_bytes // 1024 // 1024} MB limit.")
-    return FetchedPage(url=final_url, data=data, content_type=content_type)
+        raise FetchError(f"The {what} is larger than the {_size(max_bytes)} limit.")
+    return FetchedPage(
+        url=final_url, data=data, content_type=content_type, etag=etag, last_modified=last_modified
+    )
 
 
-def _explained(url: str, exc: Exception) -> FetchError:
+def _size(limit: int) -> str:
+    return f"{limit // 1024 // 1024} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
+
+
+def _explained(url: str, exc: Exception, what: str = "page") -> FetchError:
     """The editor's message for a failed download; the details go to the log."""
     if isinstance(exc, urllib.error.HTTPError):
-        return FetchError(f"The page answered with HTTP {exc.code}.")
+        return FetchError(f"The {what} answered with HTTP {exc.code}.", status=exc.code)
     if isinstance(exc, urllib.error.URLError | OSError):
         reason = getattr(exc, "reason", exc)
         logger.info("fetching %s failed: %r", url, reason)

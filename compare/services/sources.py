@@ -101,8 +101,11 @@ def from_upload(name: str, data: bytes, *, url: str = "", **fields) -> ArticleIn
     return ArticleInput(text=text, source_name=name, url=url, **fields)
 
 
-def from_url(url: str, **fields) -> ArticleInput:
-    """The article at ``url``, fetched within the size and time limits and the address guard."""
+def from_url(url: str, *, headers: dict[str, str] | None = None, **fields) -> ArticleInput:
+    """The article at ``url``, fetched within the size and time limits and the address guard.
+
+    ``headers`` go with the request (a feed item's fetch says who is asking: FEED_USER_AGENT).
+    """
     url = clean_url(url)
     try:
         page = fetch_page(
@@ -110,6 +113,7 @@ def from_url(url: str, **fields) -> ArticleInput:
             allow_private=settings.ALLOW_PRIVATE_URLS,
             max_bytes=settings.MAX_UPLOAD_BYTES,
             timeout=settings.FETCH_TIMEOUT_SECONDS,
+            headers=headers,
         )
         html = decode_bytes(page.data).text
     except (FetchError, DecodeError) as exc:

@@ -140,3 +140,10 @@ def _aware(moment):
     if moment is not None and timezone.is_naive(moment):
         return timezone.make_aware(moment)
     return moment
+
+
+class FeedForm(forms.Form):
+    """A feed to follow; the address checks are the service's (compare/services/feeds.add_feed)."""
+
+    outlet = forms.CharField(max_length=200, label="Outlet")
+    url = forms.CharField(max_length=2000, label="Feed address (RSS or Atom)")

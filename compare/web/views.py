@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from compare.models import Article, Correction, Link, Outlet, Sentence, Story
 from compare.nlp.diff import conflicts, word_diff
-from compare.services import exports, fact_matrix, screens
+from compare.services import exports, fact_matrix, revisions, screens
 from compare.services.undo import can_undo
 from compare.web.access import reader_required
 from compare.web.throttle import over_limit
@@ -129,6 +129,7 @@ def story_detail(request: HttpRequest, story_id: int) -> HttpResponse:
         coverage=fact_matrix.coverage(outlets, rows),
         sort=request.GET.get("sort", ""),
         export_buttons=exports.buttons(),
+        article_updates=revisions.story_updates(story),
         other_stories=Story.objects.exclude(pk=story.pk).order_by("-updated_at").only("id", "title")[:100]
         if request.user.has_perm("compare.change_article") or request.user.has_perm("compare.change_story")
         else [],

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('compare', '0008_aligned_pair_compared'),
+        ('compare', '0009_feeds'),
     ]
 
     operations = [
