@@ -219,21 +219,44 @@ def _date_conflicts(a: str, b: str) -> list[Conflict]:
     return out
 
 
-_NAME = r"(?:[A-Z][\w'’.-]*)(?:\s+(?:[A-Z][\w'’.-]*|de|van|von|al|bin))*"
+# Lowercase name particles ("Bashar al-Assad", "Ursula von der Leyen", "Osama bin Laden"): part of a
+# name, never a name of their own, and a name that ends on one was cut short.
+PARTICLES = frozenset("al el bin ibn abu de del della di da dos du la le van von der den ter".split())
+# Titles say what a source is, not who: "President Assad" and "Assad" are one source.
+TITLES = frozenset(
+    "president prime minister commander general spokesman spokeswoman spokesperson chief minister's "
+    "secretary foreign defence defense interior king queen prince sheikh mr mrs ms dr".split()
+)
+_CAPITALISED = r"[A-Z][\w'’.-]*"
+_PARTICLE = rf"(?:{'|'.join(sorted(PARTICLES, key=len, reverse=True))})(?:[-‐'’]{_CAPITALISED}|\b)"
+_NAME = rf"(?:{_CAPITALISED})(?:(?:\s+|-)(?:{_CAPITALISED}|{_PARTICLE}))*"
 _SOURCE_PATTERNS = (
     re.compile(rf"\baccording to (?:the )?({_NAME})"),
     re.compile(rf"({_NAME}),?\s+(?:said|says|told|reported|announced)\b"),
     re.compile(rf"\b(?:said|says|told)\s+({_NAME})"),
 )
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def _name_words(text: str) -> set[str]:
+    """The lowercased words of a text, hyphenated names split: "al-Assad" gives "al" and "assad"."""
+    return {w.lower() for w in _NAME_WORD.findall(text)}
 
 
 def _sources(text: str) -> dict[str, set[str]]:
-    """Named sources -> their lowercased name words (so "Sinha" matches "Commander Nirad Sinha")."""
+    """Named sources -> the words that identify them (so "Sinha" matches "Commander Nirad Sinha").
+
+    A name cut short (ending on a particle or a hyphen, "Bashar al") is left out:
+    what it would have been cannot be compared.
+    """
     found: dict[str, set[str]] = {}
     for pattern in _SOURCE_PATTERNS:
         for match in pattern.finditer(text):
             name = match[1].strip().rstrip(".")
-            words = {w.lower().strip(".") for w in name.split()} - STOPWORDS
+            last = name.split()[-1].lower() if name.split() else ""
+            if name.endswith(("-", "‐")) or last in PARTICLES:
+                continue
+            words = _name_words(name) - STOPWORDS - PARTICLES - TITLES
             if words:
                 found[name] = words
     return found
@@ -245,7 +268,9 @@ def _source_conflicts(a: str, b: str) -> list[Conflict]:
         return []
     words_a = set().union(*sources_a.values())
     words_b = set().union(*sources_b.values())
-    if words_a & words_b:
+    # A source the other sentence names anywhere (a part of a longer name, or not as the
+    # one speaking) may be the same source: only sources the other never mentions differ.
+    if words_a & _name_words(b) or words_b & _name_words(a):
         return []
     text_a, text_b = ", ".join(sources_a), ", ".join(sources_b)
     return [Conflict("source", text_a, text_b, f'Sources differ: "{text_a}" vs "{text_b}"')]

@@ -139,3 +139,32 @@ def test_the_bounded_diff_rebuilds_both_sentences(words_a, words_b):
     finally:
         diff.MAX_DIFF_TOKENS = saved
     assert "".join(text for op, text in ops if op != "insert") == a
+
+
+def test_a_name_cut_at_the_hyphen_is_no_conflict():
+    # The case: the segmenter cut "al-Assad" and the source read "Bashar al".
+    assert conflicts("The talks went well, said Syria President Bashar al", "Putin, Assad said.") == []
+
+
+def test_a_hyphenated_name_and_its_last_part_are_one_source():
+    a = "The talks went well, said Syria President Bashar al-Assad."
+    assert conflicts(a, "The talks went well, Assad said.") == []
+
+
+def test_name_particles_are_part_of_the_name_not_a_name():
+    assert (
+        conflicts("The plan is ready, said Ursula von der Leyen.", "The plan is ready, von der Leyen said.")
+        == []
+    )
+    assert conflicts("The tape is real, said Osama bin Laden.", "The tape is real, Laden said.") == []
+
+
+def test_a_source_the_other_sentence_mentions_is_no_conflict():
+    a = "Troops will leave, Putin said."
+    b = "Troops will leave after Putin met Assad, Lavrov told reporters."
+    assert conflicts(a, b) == []
+
+
+def test_a_title_alone_does_not_make_two_sources_one():
+    found = conflicts("Troops will leave, said President Putin.", "Troops will leave, said President Macron.")
+    assert [c.kind for c in found] == ["source"]
