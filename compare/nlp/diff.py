@@ -98,6 +98,110 @@ def _push(ops: list[tuple[str, str]], kind: str, text: str) -> None:
         ops.append((kind, text))
 
 
+# Past this share of changed words a word diff is mostly struck and underlined text:
+# the two sentences say it in their own words, and the page says so instead.
+WORDED_DIFFERENTLY = 0.6
+_WORD = re.compile(r"\w")
+# No space goes before closing punctuation or after opening punctuation at a join.
+_CLOSING = tuple(",.;:!?)]}”’%")
+_OPENING = tuple("([{“‘$£€")
+
+
+@dataclass(frozen=True)
+class SentenceDiff:
+    """How a second sentence words what a first one says, for reading rather than for machines.
+
+    ``ops`` are ("equal" | "delete" | "insert", text) in reading order, each change
+    shown as its deleted words then its inserted words, with a space at every join
+    where the words need one. ``changed`` is the share of words that differ (0 to 1).
+    """
+
+    ops: tuple[tuple[str, str], ...]
+    changed: float
+
+    @property
+    def identical(self) -> bool:
+        return all(op == "equal" for op, _ in self.ops)
+
+    @property
+    def worded_differently(self) -> bool:
+        return self.changed > WORDED_DIFFERENTLY
+
+
+def sentence_diff(a: str, b: str) -> SentenceDiff:
+    """The readable difference from ``a`` to ``b``.
+
+    Args:
+        a: the followed sentence.
+        b: the sentence it is compared with.
+    Returns:
+        A ``SentenceDiff``: short runs of common words between two changes
+        ("of the") are folded into one change, so struck and underlined runs
+        do not interleave word by word.
+    """
+    raw = word_diff(a, b)
+    words_a = sum(1 for key, _ in _tokens(a) if _WORD.match(key))
+    words_b = sum(1 for key, _ in _tokens(b) if _WORD.match(key))
+    same = sum(1 for op, text in raw if op == "equal" for key, _ in _tokens(text) if _WORD.match(key))
+    changed = 1 - 2 * same / (words_a + words_b) if words_a + words_b else 0.0
+    return SentenceDiff(tuple(_spaced(_grouped(raw))), round(changed, 3))
+
+
+def _grouped(ops: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """("equal", text, "") and ("change", deleted, inserted) segments, short common runs folded in."""
+    segments: list[tuple[str, str, str]] = []
+    for op, text in ops:
+        if op == "equal":
+            segments.append(("equal", text, ""))
+        elif segments and segments[-1][0] == "change":
+            _, deleted, inserted = segments[-1]
+            segments[-1] = (
+                ("change", deleted + text, inserted)
+                if op == "delete"
+                else ("change", deleted, inserted + text)
+            )
+        else:
+            segments.append(("change", text, "") if op == "delete" else ("change", "", text))
+    folded: list[tuple[str, str, str]] = []
+    for n, segment in enumerate(segments):
+        between_changes = 0 < n < len(segments) - 1 and segments[n + 1][0] == "change" and folded
+        if segment[0] == "equal" and between_changes and folded[-1][0] == "change" and _is_filler(segment[1]):
+            _, deleted, inserted = folded[-1]
+            folded[-1] = ("change", deleted + segment[1], inserted + segment[1])
+        elif segment[0] == "change" and folded and folded[-1][0] == "change":
+            _, deleted, inserted = folded[-1]
+            folded[-1] = ("change", deleted + segment[1], inserted + segment[2])
+        else:
+            folded.append(segment)
+    return folded
+
+
+def _is_filler(text: str) -> bool:
+    """A common run too short to read as a landmark: punctuation and at most one short word."""
+    words = [key for key, _ in _tokens(text) if _WORD.match(key)]
+    return len(words) == 0 or (len(words) == 1 and (words[0] in STOPWORDS or len(words[0]) <= 2))
+
+
+def _spaced(segments: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    """Operations with the whitespace at their edges replaced by one space where words meet."""
+    pieces: list[tuple[str, str]] = []
+    for kind, first, second in segments:
+        if kind == "equal":
+            pieces.append(("equal", first.strip()))
+        else:
+            pieces += [("delete", first.strip()), ("insert", second.strip())]
+    ops: list[tuple[str, str]] = []
+    previous = ""
+    for op, text in pieces:
+        if not text:
+            continue
+        if previous and not previous.endswith(_OPENING) and not text.startswith(_CLOSING):
+            _push(ops, "equal", " ")
+        _push(ops, op, text)
+        previous = text
+    return ops
+
+
 @dataclass(frozen=True)
 class Conflict:
     """A detail on which two sentences disagree: kind "number" | "date" | "source"."""

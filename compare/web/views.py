@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_GET
 
 from compare.models import Article, Correction, Link, Outlet, Sentence, Story
-from compare.nlp.diff import conflicts, word_diff
+from compare.nlp.diff import conflicts, sentence_diff
 from compare.services import exports, screens
 from compare.services.undo import can_undo
 from compare.web.access import reader_required
@@ -151,7 +151,9 @@ def story_detail(request: HttpRequest, story_id: int) -> HttpResponse:
     }
     if request.htmx and not request.htmx.history_restore_request:
         context["oob"] = True
-        parts = (render_to_string(f"compare/story_detail.html#{name}", context, request) for name in PAIR_PARTIALS)
+        parts = (
+            render_to_string(f"compare/story_detail.html#{name}", context, request) for name in PAIR_PARTIALS
+        )
         return HttpResponse("".join(parts))
     context.update(
         coverage=screens.coverage(outlets, rows),
@@ -170,7 +172,8 @@ def _focus(request: HttpRequest, columns) -> dict | None:
             for marked in paragraph:
                 if marked.sentence.pk == wanted:
                     other_sentences = [m.sentence for p in other.paragraphs for m in p]
-                    return _fact_detail(marked.sentence, marked.counterparts, other_sentences)
+                    detail = _fact_detail(marked.sentence, marked.counterparts, other_sentences)
+                    return detail | {"outlet": column.article.outlet, "other_outlet": other.article.outlet}
     return None
 
 
@@ -187,7 +190,7 @@ def _fact_detail(sentence: Sentence, counterparts: list[Sentence], other_sentenc
             {
                 "sentence": other,
                 "link": links.get(frozenset((sentence.pk, other.pk))),
-                "diff": word_diff(sentence.text, other.text),
+                "diff": sentence_diff(sentence.text, other.text),
                 "conflicts": conflicts(sentence.text, other.text),
             }
             for other in counterparts
@@ -202,7 +205,11 @@ def sentence_detail(request: HttpRequest, story_id: int, sentence_id: int) -> Ht
     sentence = get_object_or_404(
         Sentence.objects.select_related("article__outlet"), pk=sentence_id, article__story_id=story_id
     )
-    other = get_object_or_404(Article, pk=int_param(request.GET.get("other")) or 0, story_id=story_id)
+    other = get_object_or_404(
+        Article.objects.select_related("outlet"),
+        pk=int_param(request.GET.get("other")) or 0,
+        story_id=story_id,
+    )
     if other.pk == sentence.article_id:
         raise Http404("Choose the other column's article")
     story = sentence.article.story
@@ -210,9 +217,12 @@ def sentence_detail(request: HttpRequest, story_id: int, sentence_id: int) -> Ht
     marked = next(m for p in column.paragraphs for m in p if m.sentence.pk == sentence.pk)
     other_sentences = [m.sentence for p in other_column.paragraphs for m in p]
     # The page's own order of the pair: the followed sentence may be in the right-hand column.
-    left, right = (other, sentence.article) if request.GET.get("side") == "right" else (sentence.article, other)
+    left, right = (
+        (other, sentence.article) if request.GET.get("side") == "right" else (sentence.article, other)
+    )
     context = {
-        "focus": _fact_detail(sentence, marked.counterparts, other_sentences),
+        "focus": _fact_detail(sentence, marked.counterparts, other_sentences)
+        | {"outlet": sentence.article.outlet, "other_outlet": other.outlet},
         "story": story,
         "left": left,
         "right": right,

@@ -152,9 +152,11 @@ def test_the_fragments_forms_return_to_the_story_page_with_the_pair_and_the_sent
     left, right = Article.objects.order_by("id")
     sentence = right.sentences.get(text__startswith="Ferries")
     url = reverse("compare:sentence-detail", args=[story.pk, sentence.pk])
-    html = editor_client.get(url, {"other": left.pk, "side": "right"}, HTTP_HX_REQUEST="true").content.decode()
+    response = editor_client.get(url, {"other": left.pk, "side": "right"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
     page = reverse("compare:story-detail", args=[story.pk])
-    expected = f"{page}?left={left.pk}&amp;right={right.pk}&amp;focus={sentence.pk}#s-{right.pk}-{sentence.index}"
+    query = f"left={left.pk}&amp;right={right.pk}&amp;focus={sentence.pk}"
+    expected = f"{page}?{query}#s-{right.pk}-{sentence.index}"
     assert f'name="next" value="{expected}"' in html
     assert "/sentences/" not in html.split('name="next"')[1].split(">")[0]
 
