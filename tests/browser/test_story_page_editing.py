@@ -142,7 +142,9 @@ def test_a_confirmed_link_keeps_the_editor_on_the_story_page(live_server, sized,
     assert page.locator("#fact-detail .conflict").count() == 1
     page.get_by_role("button", name="Confirm link").first.click()
     page.wait_for_url(f"**/stories/{storm.pk}/?left={post.pk}&right={times.pk}&focus=*")
-    assert "Link confirmed." in page.locator(".messages").inner_text()
+    # The message shows where the editor acted, in view: in the panel of the followed sentence.
+    assert "Link confirmed." in page.locator("#fact-detail .messages").inner_text()
+    _in_view(page, "#fact-detail .messages")
     assert page.locator("link[rel=stylesheet]").count() == 1  # the whole page, styled, not a fragment
     # The change is visible: the link now shows as an editor's (solid, with a ✓) and the panel says so.
     boats = page.locator(f"#comparison-panel .article-column #{_dom_id(post, 'Twenty')}")
