@@ -7,11 +7,13 @@ columns, the keyboard, and pages that never scroll sideways.
 
 from __future__ import annotations
 
+from datetime import datetime
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from newsroom import build_story, interleaved
 
 from compare.models import Article, Link, Story
@@ -291,3 +293,12 @@ def test_an_editor_made_link_is_marked_as_checked(live_server, page, storm, edit
     mark = page.locator(f"#{_dom_id(post, 'Schools')}")
     assert "is-checked" in mark.get_attribute("class")
     assert mark.get_attribute("title") == "Link checked by an editor"
+
+
+def test_a_lone_article_without_a_url_leaves_no_dot_hanging(live_server, page):
+    story = Story.objects.create(title="Storm closes Valletta harbour", title_set_by_editor=True)
+    published = datetime(2026, 3, 3, 9, 0, tzinfo=timezone.get_current_timezone())
+    ingest(ArticleInput(text=POST, outlet="Harbour Post", published=published), story=story)
+    page.goto(f"{live_server.url}/stories/{story.pk}/")
+    meta = page.locator(".article-column header p.meta").inner_text().strip()
+    assert meta == "3 Mar 2026"
