@@ -169,3 +169,12 @@ def test_a_correction_never_returns_off_the_story_page(editor_client, story):
         response = editor_client.post(url, {"verdict": "confirmed", "next": target})
         assert response.status_code == 302
         assert response["Location"] == reverse("compare:story-detail", args=[story.pk])
+
+
+def test_the_default_pair_is_two_outlets_even_when_an_update_shares_more():
+    from compare.services.screens import default_pair
+
+    report, update, other = Article(pk=1, outlet_id=1), Article(pk=2, outlet_id=1), Article(pk=3, outlet_id=2)
+    assert default_pair([report, update, other], {1: 9, 2: 9, 3: 4}) == (report, other)
+    # A story of one outlet still compares its two articles.
+    assert default_pair([report, update], {1: 9, 2: 9}) == (report, update)
