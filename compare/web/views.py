@@ -287,8 +287,27 @@ def story_history(request: HttpRequest, story_id: int) -> HttpResponse:
         .select_related("user")
         .order_by("-created_at", "-id")[:500]
     )
+    corrections = list(corrections)
+    texts = _linked_texts(corrections)
     entries = [
-        {"correction": c, "label": ACTIONS.get(c.action, c.action), "undoable": can_undo(c)}
+        {
+            "correction": c,
+            "label": ACTIONS.get(c.action, c.action),
+            "undoable": can_undo(c),
+            "sentences": [texts[pk] for pk in (c.detail.get("a"), c.detail.get("b")) if pk in texts],
+        }
         for c in corrections
     ]
     return render(request, "compare/story_history.html", {"story": story, "entries": entries})
+
+
+def _linked_texts(corrections: list[Correction]) -> dict[int, str]:
+    """The sentences a link correction joined, so the history says which link it was (one query)."""
+    ids = {
+        pk
+        for c in corrections
+        if c.action.startswith(("link-", "undo-link-"))
+        for pk in (c.detail.get("a"), c.detail.get("b"))
+        if isinstance(pk, int)
+    }
+    return dict(Sentence.objects.filter(pk__in=ids).values_list("id", "text")) if ids else {}
