@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from compare.nlp.align.features import NUMBER_WORDS, STOPWORDS, stem
 
@@ -240,7 +241,13 @@ class _Quantity:
     units: frozenset[str]
 
 
-def _quantities(text: str) -> list[_Quantity]:
+# A story page compares each sentence with every counterpart, in both columns: each
+# sentence's numbers, dates and sources are read once (pure functions of the text).
+_PER_SENTENCE_CACHE = 4096
+
+
+@lru_cache(maxsize=_PER_SENTENCE_CACHE)
+def _quantities(text: str) -> tuple[_Quantity, ...]:
     found = []
     for match in _QUANTITY.finditer(text):
         value = match["value"].lower()
@@ -253,7 +260,7 @@ def _quantities(text: str) -> list[_Quantity]:
         units, shown = _units(match)
         if units:
             found.append(_Quantity(shown, low * scale, high * scale, units))
-    return found
+    return tuple(found)
 
 
 def _value_range(value: str) -> tuple[float, float]:
@@ -300,16 +307,17 @@ _MONTH_DAY = re.compile(rf"\b({_MONTHS})\.?\s+(\d{{1,2}})\b|\b(\d{{1,2}})\s+({_M
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 
 
-def _dates(text: str) -> dict[str, set[str]]:
+@lru_cache(maxsize=_PER_SENTENCE_CACHE)
+def _dates(text: str) -> dict[str, frozenset[str]]:
     month_days = set()
     for match in _MONTH_DAY.finditer(text):
         month = (match[1] or match[4]).lower()
         day = match[2] or match[3]
         month_days.add(f"{month.title()} {int(day)}")
     return {
-        "weekday": {w.title() for w in _WEEKDAY.findall(text)},
-        "day": month_days,
-        "year": set(_YEAR.findall(text)),
+        "weekday": frozenset(w.title() for w in _WEEKDAY.findall(text)),
+        "day": frozenset(month_days),
+        "year": frozenset(_YEAR.findall(text)),
     }
 
 
@@ -342,18 +350,20 @@ _SOURCE_PATTERNS = (
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
-def _name_words(text: str) -> set[str]:
+@lru_cache(maxsize=_PER_SENTENCE_CACHE)
+def _name_words(text: str) -> frozenset[str]:
     """The lowercased words of a text, hyphenated names split: "al-Assad" gives "al" and "assad"."""
-    return {w.lower() for w in _NAME_WORD.findall(text)}
+    return frozenset(w.lower() for w in _NAME_WORD.findall(text))
 
 
-def _sources(text: str) -> dict[str, set[str]]:
+@lru_cache(maxsize=_PER_SENTENCE_CACHE)
+def _sources(text: str) -> dict[str, frozenset[str]]:
     """Named sources -> the words that identify them (so "Sinha" matches "Commander Nirad Sinha").
 
     A name cut short (ending on a particle or a hyphen, "Bashar al") is left out:
     what it would have been cannot be compared.
     """
-    found: dict[str, set[str]] = {}
+    found: dict[str, frozenset[str]] = {}
     for pattern in _SOURCE_PATTERNS:
         for match in pattern.finditer(text):
             name = match[1].strip().rstrip(".")
