@@ -162,8 +162,17 @@ class MarkedSentence:
         return f"s-{self.sentence.article_id}-{self.sentence.index}"
 
     @property
-    def conflict_text(self) -> str:
-        return "; ".join(conflict.message for conflict in self.conflicts)
+    def css_class(self) -> str:
+        """All of its classes at once: the page renders hundreds of sentences."""
+        extra = (" is-checked" if self.checked else "") + (" has-conflict" if self.conflicts else "")
+        return f"sentence state-{self.state} kind-{self.sentence.kind}{extra}"
+
+    @property
+    def note(self) -> str:
+        """What its ✓ and ⚠ marks say, in words (its title, and read out with it)."""
+        parts = ["Link checked by an editor."] if self.checked else []
+        parts += [f"Check: {conflict.message}." for conflict in self.conflicts]
+        return " ".join(parts)
 
     @property
     def counterpart_ids(self) -> str:

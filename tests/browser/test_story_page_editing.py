@@ -137,7 +137,7 @@ def test_a_confirmed_link_keeps_the_editor_on_the_story_page(live_server, sized,
     # The conflict is marked on the sentence in the columns, before any click.
     boats = page.locator(f"#comparison-panel .article-column #{_dom_id(post, 'Twenty')}")
     assert boats.locator(".conflict-mark").is_visible()
-    assert "check: Numbers differ" in boats.locator(".visually-hidden").inner_text()
+    assert "Check: Numbers differ" in boats.locator(".visually-hidden").inner_text()
 
     boats.click()
     page.wait_for_selector("#fact-detail .counterpart")
@@ -292,7 +292,7 @@ def test_an_editor_made_link_is_marked_as_checked(live_server, page, storm, edit
     page.goto(f"{live_server.url}/stories/{storm.pk}/?left={post.pk}&right={times.pk}")
     mark = page.locator(f"#{_dom_id(post, 'Schools')}")
     assert "is-checked" in mark.get_attribute("class")
-    assert mark.get_attribute("title") == "Link checked by an editor"
+    assert mark.get_attribute("title") == "Link checked by an editor."
 
 
 def test_a_lone_article_without_a_url_leaves_no_dot_hanging(live_server, page):
