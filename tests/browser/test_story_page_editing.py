@@ -302,3 +302,24 @@ def test_a_lone_article_without_a_url_leaves_no_dot_hanging(live_server, page):
     page.goto(f"{live_server.url}/stories/{story.pk}/")
     meta = page.locator(".article-column header p.meta").inner_text().strip()
     assert meta == "3 Mar 2026"
+
+
+def test_linking_and_marking_furniture_keep_the_editor_on_the_story_page(live_server, page, storm, editor):
+    post, times, _ = _articles()
+    _sign_in(page, live_server)
+    page.goto(f"{live_server.url}/stories/{storm.pk}/?left={post.pk}&right={times.pk}")
+    page.locator(f"#{_dom_id(post, 'Schools')}").click()
+    page.wait_for_selector("#fact-detail .link-form")
+    insurers = times.sentences.get(text__startswith="Insurers")
+    page.select_option("#fact-detail select[name=b]", str(insurers.pk))
+    page.get_by_role("button", name="Link", exact=True).click()
+    page.wait_for_url(f"**/stories/{storm.pk}/?left={post.pk}&right={times.pk}&focus=*")
+    assert "Sentences linked." in page.locator("#fact-detail .messages").inner_text()
+    assert "is-checked" in page.locator(f"#{_dom_id(post, 'Schools')}").get_attribute("class")
+    _save(page, "story-edit-05-linked-desktop", full_page=False)
+
+    page.get_by_role("button", name="Not part of the article: mark as page furniture").click()
+    page.wait_for_url(f"**/stories/{storm.pk}/?left={post.pk}&right={times.pk}**")
+    assert page.locator("link[rel=stylesheet]").count() == 1
+    assert "Marked as page furniture" in page.locator(".messages").inner_text()
+    assert "Schools in the north" not in page.locator("#comparison-panel .sentences").first.inner_text()
