@@ -178,3 +178,9 @@ def test_the_default_pair_is_two_outlets_even_when_an_update_shares_more():
     assert default_pair([report, update, other], {1: 9, 2: 9, 3: 4}) == (report, other)
     # A story of one outlet still compares its two articles.
     assert default_pair([report, update], {1: 9, 2: 9}) == (report, update)
+
+
+def test_switching_the_pair_keeps_the_matrix_order(client, story):
+    html = client.get(reverse("compare:story-detail", args=[story.pk]), {"sort": "outlets"}).content.decode()
+    picker = html[html.index('<form class="pair-picker"') :]
+    assert '<input type="hidden" name="sort" value="outlets">' in picker[: picker.index("</form>")]
