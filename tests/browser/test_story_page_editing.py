@@ -189,11 +189,14 @@ def test_the_followed_fact_opens_beside_the_sentence_and_in_view(live_server, si
     post, _, _ = _articles()
     page.goto(f"{live_server.url}/stories/{storm.pk}/")
     sentence = page.locator(f"#{_dom_id(post, 'Forecasters')}")
-    sentence.scroll_into_view_if_needed()
+    sentence.evaluate("el => el.scrollIntoView({block: 'end'})")  # low on the screen
     sentence.click()
     page.wait_for_selector("#fact-detail .counterpart")
     panel = _in_view(page, "#fact-detail")
     assert page.evaluate("document.activeElement.closest('#fact-detail') !== null")  # read next
+    # Word diffs read as sentences: both shown plainly, spaces kept at the joins.
+    assert page.locator("#fact-detail .diff-pair dd").count() >= 1
+    assert "according to the Met Office" in page.locator("#fact-detail h2").inner_text()  # whole
     columns = page.locator("#comparison-panel .article-column")
     if size == "desktop":  # a third column, beside both articles
         right_column = columns.nth(1).bounding_box()
@@ -206,9 +209,15 @@ def test_the_followed_fact_opens_beside_the_sentence_and_in_view(live_server, si
     else:  # docked at the bottom of the screen
         assert abs(panel["y"] + panel["height"] - page.viewport_size["height"]) <= 1
         assert panel["width"] >= page.viewport_size["width"] - 1
-    # Word diffs read as sentences: both shown plainly, spaces kept at the joins.
-    assert page.locator("#fact-detail .diff-pair dd").count() >= 1
-    assert "according to the Met Office" in page.locator("#fact-detail h2").inner_text()  # whole
+        # A sentence low on the screen (one without counterparts, which would scroll the page
+        # themselves) stays seen, above the sheet.
+        alone = page.locator(f"#{_dom_id(post, 'Schools')}")
+        alone.evaluate("el => el.scrollIntoView({block: 'end'})")
+        alone.click()
+        page.wait_for_selector("#fact-detail h2:has-text('Schools')")
+        page.wait_for_timeout(300)
+        followed, sheet = alone.bounding_box(), page.locator("#fact-detail").bounding_box()
+        assert followed["y"] >= 0 and followed["y"] + followed["height"] <= sheet["y"]
     _no_sideways_scroll(page)
     _save(page, f"story-edit-03-fact-beside-{size}", full_page=False)
     page.get_by_role("link", name="Close", exact=True).click()
