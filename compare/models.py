@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from compare.nlp.cleaning.credits import CREDIT as CREDIT_KIND
 from compare.nlp.cleaning.rules import REASONS
 
 # What browsers drop around a URL before reading its scheme: " javascript:" is still javascript.
@@ -141,6 +142,9 @@ class Sentence(models.Model):
         STANDFIRST = "standfirst", "Standfirst"
         HEADING = "heading", "Crosshead"
         BODY = "body", "Body"
+        # A wire or contributor credit ("Reuters contributed to this report"): part of the
+        # article, shown as its credit, but not a fact: never aligned, grouped or counted.
+        CREDIT = CREDIT_KIND, "Credit"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sentences")
     index = models.PositiveIntegerField()

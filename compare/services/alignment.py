@@ -41,11 +41,22 @@ def _article_sentences(article: Article, sentences: list[Sentence]) -> ArticleSe
 
 
 def _load(story: Story) -> tuple[list[ArticleSentences], dict[tuple[int, int], Sentence]]:
+    """The story's done articles as the aligner sees them, and each sentence by (article, position).
+
+    Credit lines are not facts: the aligner never sees them, so a sentence's
+    position among its article's fact sentences (the aligner's index) can
+    differ from its ``index``.
+    """
     articles = list(story.articles.filter(status=Article.Status.DONE).order_by("id"))
     by_article: dict[int, list[Sentence]] = defaultdict(list)
-    for sentence in Sentence.objects.filter(article__in=articles).order_by("article_id", "index"):
+    facts = Sentence.objects.filter(article__in=articles).exclude(kind=Sentence.Kind.CREDIT)
+    for sentence in facts.order_by("article_id", "index"):
         by_article[sentence.article_id].append(sentence)
-    lookup = {(s.article_id, s.index): s for group in by_article.values() for s in group}
+    lookup = {
+        (article_id, position): s
+        for article_id, group in by_article.items()
+        for position, s in enumerate(group)
+    }
     return [_article_sentences(a, by_article[a.pk]) for a in articles], lookup
 
 
@@ -239,7 +250,7 @@ def regroup_facts(
         if passed_over.exists()
         else None  # every pair was compared
     )
-    links = _story_links(story, by_pk)
+    links = _story_links(story, {s.pk: SentenceRef(*key) for key, s in lookup.items()})
     if compared is not None:  # an editor may link articles the machine never compared
         compared |= {frozenset((link.a.article, link.b.article)) for link in links}
     facts = group_facts(articles, links, compared=compared)
@@ -250,29 +261,24 @@ def regroup_facts(
     fact_of = {
         lookup[(ref.article, ref.sentence)].pk: row for row, fact in zip(rows, facts) for ref in fact.members
     }
-    # Sentences of the story's articles not loaded here (not done) belong to no fact.
-    Sentence.objects.filter(fact__story=story).exclude(article_id__in=[a.article for a in articles]).update(
-        fact=None
-    )
+    # Sentences of the story's articles not loaded here (not done) belong to no fact, nor do
+    # credit lines (a sentence re-processed into a credit keeps its row, and had a fact).
+    not_loaded = ~Q(article_id__in=[a.article for a in articles]) | Q(kind=Sentence.Kind.CREDIT)
+    Sentence.objects.filter(not_loaded, fact__story=story).update(fact=None)
     _set_facts([(pk, row) for pk, row in fact_of.items() if by_pk[pk].fact_id != row])
     for pk, row in fact_of.items():
         by_pk[pk].fact_id = row
     Fact.objects.filter(pk__in=surplus).delete()
 
 
-def _story_links(story: Story, by_pk: dict[int, Sentence]) -> list[PairLink]:
-    """The story's links between these sentences, rejected ones left out."""
+def _story_links(story: Story, ref_of: dict[int, SentenceRef]) -> list[PairLink]:
+    """The story's links between these sentences (by the aligner's refs), rejected ones left out."""
     return [
-        PairLink(
-            a=SentenceRef(by_pk[a].article_id, by_pk[a].index),
-            b=SentenceRef(by_pk[b].article_id, by_pk[b].index),
-            kind=kind,
-            score=score,
-        )
+        PairLink(a=ref_of[a], b=ref_of[b], kind=kind, score=score)
         for a, b, kind, score in Link.objects.filter(story=story)
         .exclude(verdict=Link.Verdict.REJECTED)
         .values_list("a_id", "b_id", "kind", "score")
-        if a in by_pk and b in by_pk
+        if a in ref_of and b in ref_of
     ]
 
 

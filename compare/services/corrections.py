@@ -59,6 +59,10 @@ def add_link(story: Story, a: Sentence, b: Sentence, kind: str, user) -> Link:
         raise CorrectionError("Both sentences must belong to this story.")
     if a.article_id == b.article_id:
         raise CorrectionError("Link sentences of two different articles.")
+    if Sentence.Kind.CREDIT in (a.kind, b.kind):
+        raise CorrectionError(
+            "A credit line says who reported the article; it is not a fact, so it is not linked."
+        )
     if a.article_id > b.article_id:
         a, b = b, a
     link = Link.objects.filter(Q(a=a, b=b) | Q(a=b, b=a)).first() or Link(story=story, a=a, b=b)

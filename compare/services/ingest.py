@@ -30,6 +30,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from compare.models import Article, Outlet, Removal, Sentence, Story, web_url
+from compare.nlp.cleaning.credits import is_credit_line
 from compare.nlp.cleaning.pipeline import ProcessedArticle, process_text
 from compare.nlp.embedding.encoders import Encoder, text_hash
 from compare.nlp.stories.clustering import ArticleProfile, build_profile
@@ -111,7 +112,7 @@ def validate_input(data: ArticleInput) -> None:
     # refused before it is stored (the model can only remove more).
     found = model_free_sentences(data.text)
     sentences = len(found)
-    if not sentences:
+    if all(is_credit_line(s) for s in found):  # none at all, or only a credit line: no article
         raise IngestError("No sentences were found in the text once page furniture was removed.")
     if sentences > settings.MAX_ARTICLE_SENTENCES:
         raise IngestError(
@@ -221,7 +222,7 @@ def prepare(article: Article, encoder: Encoder) -> Prepared:
         keep_blocks=[text for action, text in overrides if action == "keep"],
         drop_texts=[text for action, text in overrides if action == "drop"],
     )
-    if not processed.sentences:
+    if all(s.kind == Sentence.Kind.CREDIT for s in processed.sentences):  # a credit line is no article
         raise IngestError("No sentences were found in the text once page furniture was removed.")
     texts = [s.text for s in processed.sentences]
     blobs = embed_texts(texts, encoder)
@@ -229,7 +230,14 @@ def prepare(article: Article, encoder: Encoder) -> Prepared:
     # the story profile has always had it (a headline is usually sentence 0: cached).
     title = article.title or processed.title[:500] or texts[0]
     title_row = as_matrix(embed_texts([title], encoder))
-    profile = build_profile(title, texts, np.vstack([title_row, as_matrix(blobs)]), article.published)
+    # Credit lines name agencies, not the event: the story profile leaves them out.
+    facts = [k for k, s in enumerate(processed.sentences) if s.kind != Sentence.Kind.CREDIT]
+    profile = build_profile(
+        title,
+        [texts[k] for k in facts],
+        np.vstack([title_row, as_matrix([blobs[k] for k in facts])]),
+        article.published,
+    )
     return Prepared(article, processed, blobs, encoder.model_id, profile)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from compare.models import Article, Story
+from compare.nlp.cleaning.credits import CREDIT
 from compare.nlp.cleaning.pipeline import REASONS, ProcessedArticle, process_text
 from compare.nlp.embedding.encoders import Encoder
 from compare.nlp.stories.params import default_params
@@ -59,8 +60,9 @@ def preview_article(data: ArticleInput, encoder: Encoder | None = None) -> Previ
     processed = process_text(data.text, encoder=encoder, title=data.title or None)
     candidates: list[StoryMatch] = []
     decision = None
-    if processed.sentences:
-        texts = [s.text for s in processed.sentences]
+    # Credit lines name agencies, not the event: placement leaves them out, as ingest does.
+    texts = [s.text for s in processed.sentences if s.kind != CREDIT]
+    if texts:
         title = data.title or processed.title or texts[0]
         vectors = encoder.encode([title, *texts])
         assignment = suggest_for_sentences(title, texts, np.asarray(vectors[1:]), data.published, vectors[0])

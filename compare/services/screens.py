@@ -184,6 +184,9 @@ class Column:
     article: Article
     paragraphs: list[list[MarkedSentence]]
     counts: dict[str, int]
+    # Credit lines ("Reuters contributed to this report"), shown at the article's end: not facts,
+    # so never marked shared or alone, nor counted.
+    credits: list[Sentence] = field(default_factory=list)
 
 
 def default_pair(
@@ -248,13 +251,17 @@ def _column(
 
 
 def _assemble(article: Article, marked: list[MarkedSentence]) -> Column:
-    """Group marked sentences into their paragraphs and count each state."""
+    """Group marked sentences into their paragraphs and count each state; credit lines go apart."""
     paragraphs: dict[int, list[MarkedSentence]] = defaultdict(list)
     counts = {"same": 0, "partial": 0, "alone": 0}
+    credits = []
     for item in marked:
+        if item.sentence.kind == Sentence.Kind.CREDIT:
+            credits.append(item.sentence)
+            continue
         counts[item.state] += 1
         paragraphs[item.sentence.paragraph].append(item)
-    return Column(article, [paragraphs[k] for k in sorted(paragraphs)], counts)
+    return Column(article, [paragraphs[k] for k in sorted(paragraphs)], counts, credits)
 
 
 def compare_pair(story: Story, left: Article, right: Article) -> tuple[Column, Column]:
@@ -271,7 +278,8 @@ def compare_pair(story: Story, left: Article, right: Article) -> tuple[Column, C
         "a_id", "b_id", "kind", "origin", "verdict"
     ):
         a, b = by_pk[a_id], by_pk[b_id]
-        if a.article_id == b.article_id:
+        # A link made before its sentence became a credit line does not make the credit a fact.
+        if a.article_id == b.article_id or Sentence.Kind.CREDIT in (a.kind, b.kind):
             continue
         checked = origin == Link.Origin.EDITOR or verdict == Link.Verdict.CONFIRMED
         links[a_id].append(_PairLink(b, kind, checked))

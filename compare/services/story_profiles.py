@@ -26,7 +26,12 @@ from compare.services.vectors import as_matrix, embed_texts
 
 def profile_of(article: Article) -> ArticleProfile:
     """The article's profile from its stored sentence embeddings (the title is encoded if new)."""
-    sentences = list(article.sentences.order_by("index").only("article", "text", "embedding", "kind"))
+    # Credit lines name agencies, not the event: they stay out of the profile.
+    sentences = list(
+        article.sentences.exclude(kind=Sentence.Kind.CREDIT)
+        .order_by("index")
+        .only("article", "text", "embedding", "kind")
+    )
     title = article.title or (sentences[0].text if sentences else "")
     title_row = as_matrix(embed_texts([title]))[0]
     rows = [title_row] + [s.vector() for s in sentences]

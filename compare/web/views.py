@@ -214,7 +214,9 @@ def sentence_detail(request: HttpRequest, story_id: int, sentence_id: int) -> Ht
         raise Http404("Choose the other column's article")
     story = sentence.article.story
     column, other_column = screens.compare_pair(story, sentence.article, other)
-    marked = next(m for p in column.paragraphs for m in p if m.sentence.pk == sentence.pk)
+    marked = next((m for p in column.paragraphs for m in p if m.sentence.pk == sentence.pk), None)
+    if marked is None:
+        raise Http404("A credit line is not a fact: it has no counterparts")
     other_sentences = [m.sentence for p in other_column.paragraphs for m in p]
     # The page's own order of the pair: the followed sentence may be in the right-hand column.
     left, right = (

@@ -21,7 +21,8 @@ def seed_story(use_real_model) -> Story:
     call_command("load_seeds", stdout=StringIO())
     story = Story.objects.get()
     ingest(ArticleInput(text=THIRD, outlet="Wire Service", published=None), story=story)
-    story.refresh_from_db()  # the third article's headline may retitle a story no editor named
+    # A third headline may retitle the story (no editor fixed its title): read it back.
+    story.refresh_from_db()
     return story
 
 

@@ -3,7 +3,8 @@
 The slow tests use ``real_encoder`` from ``tests/conftest.py``: one model per session.
 
 A page is written one block per line: ``+`` marks article content that must be
-kept whole, ``-`` marks furniture that must go, ``~`` a caption with a label or
+kept whole, ``-`` marks furniture that must go, ``*`` a wire or contributor credit
+that must be kept as the article's credit, ``~`` a caption with a label or photo
 credit to strip (checked by the tests that use it). The pages are invented in the
 house styles of a public broadcaster, a wire agency, a newspaper with a
 newsletter box, a blog and a paywalled site, so the rules are tested on more
@@ -23,6 +24,7 @@ class Page:
     text: str
     content: list[str]
     furniture: list[str]
+    credits: list[str]
 
     @property
     def headline(self) -> str:
@@ -30,12 +32,13 @@ class Page:
 
 
 def make_page(marked: str) -> Page:
-    """Build a page from lines marked ``+`` (content), ``-`` (furniture) or ``~`` (partly both)."""
+    """Build a page from lines marked ``+`` (content), ``-`` (furniture), ``*`` (credit) or ``~`` (both)."""
     lines = [line for line in marked.strip().splitlines() if line.strip()]
-    assert all(line[:2] in ("+ ", "- ", "~ ") for line in lines), "every line needs a +, - or ~ mark"
+    assert all(line[:2] in ("+ ", "- ", "* ", "~ ") for line in lines), "every line needs a +, -, * or ~ mark"
     content = [line[2:] for line in lines if line.startswith("+ ")]
     furniture = [line[2:] for line in lines if line.startswith("- ")]
-    return Page("\n".join(line[2:] for line in lines), content, furniture)
+    credits = [line[2:] for line in lines if line.startswith("* ")]
+    return Page("\n".join(line[2:] for line in lines), content, furniture, credits)
 
 
 BROADCASTER = """
@@ -76,8 +79,8 @@ WIRE = """
 + "We proceed from the assumption that with the significant victories and success of the Syrian army in fighting terrorists, with the start of the political process, foreign armed forces will withdraw," Putin said.
 + Putin's envoy Alexander Lavrentyev later said the statement referred to all foreign troops, including those from the U.S., Turkey, Iran and the Lebanese Hezbollah group.
 + U.S. Gen. Joseph Votel said last month that American forces would stay in the country's northeast until the Islamic State group is defeated.
-- Associated Press writer Sarah El Deeb in Beirut contributed to this report.
-- Reporting by Vladimir Soldatkin; Writing by Andrew Osborn; Editing by Peter Graff
+* Associated Press writer Sarah El Deeb in Beirut contributed to this report.
+* Reporting by Vladimir Soldatkin; Writing by Andrew Osborn; Editing by Peter Graff
 - Our Standards: The Thomson Reuters Trust Principles.
 - Copyright 2018 The Associated Press. All rights reserved. This material may not be published, broadcast, rewritten or redistributed.
 """  # noqa: E501 - pages keep one real paragraph per line
@@ -135,7 +138,7 @@ PAYWALL = """
 - READ MORE: Israel strikes Iranian targets in Syria
 + Israel has long demanded that Iranian forces leave Syria, and Prime Minister Benjamin Netanyahu raised the issue with Putin in Moscow this month.
 + A subscriber-only e-mail briefing sent by the Kremlin's press office later said the talks had lasted three hours and covered reconstruction.
-- Reuters contributed to this report.
+* Reuters contributed to this report.
 - Get the best of our journalism in your inbox
 - Already a subscriber? Log in
 - Most Popular
@@ -155,7 +158,7 @@ AGENCY = """
 + SOCHI, Russia (Reuters) - Russian President Vladimir Putin told Syrian leader Bashar al-Assad on Thursday that foreign armed forces would withdraw from Syria following the Syrian army's battlefield successes.
 + Putin, speaking at a meeting with Assad in the Black Sea resort of Sochi, said the withdrawal would come with the start of the political process in Syria.
 + Kremlin foreign policy aide Yuri Ushakov later said Putin was talking about all foreign forces, including those of Iran.
-- Reporting by Vladimir Soldatkin; Additional reporting by Maria Tsvetkova in Moscow; Writing by Christian Lowe; Editing by Andrew Osborn
+* Reporting by Vladimir Soldatkin; Additional reporting by Maria Tsvetkova in Moscow; Writing by Christian Lowe; Editing by Andrew Osborn
 - Our Standards: The Thomson Reuters Trust Principles.
 """  # noqa: E501 - pages keep one real paragraph per line
 

@@ -46,6 +46,7 @@ def assert_spans_are_exact(article: ProcessedArticle) -> None:
 def assert_page_is_clean(article: ProcessedArticle, page: Page) -> None:
     for line in page.content:
         assert article.paragraphs.count(line) == 1, line
+    assert [s.text for s in article.sentences if s.kind == "credit"] == page.credits
     sentences = {s.text for s in article.sentences}
     for line in page.furniture:
         assert line not in article.paragraphs, line
@@ -238,16 +239,19 @@ def _seed_lines(text: str) -> list[str]:
 
 
 def expected_seed_paragraphs(texts: list[str]) -> list[list[str]]:
-    """What an editor keeps of each seed: every real line once, no furniture."""
+    """What an editor keeps of each seed: every real line once, its credit line, no furniture."""
     first, second = (_seed_lines(text) for text in texts)
     unique_first = [line for i, line in enumerate(first) if line not in first[:i] and line != "2 min read"]
-    end = second.index("Reuters and DPA contributed to this report.")
+    end = second.index(SEED_CREDIT) + 1
     kept_second = [
         line
         for line in second[:end]
         if "Send in e-mail" not in line and not line.startswith(">>") and "Credit:" not in line
     ]
     return [unique_first, kept_second]
+
+
+SEED_CREDIT = "Reuters and DPA contributed to this report."
 
 
 def test_it_cleans_both_seed_pages_without_an_encoder(seed_texts: list[str]):
@@ -262,6 +266,8 @@ def test_it_marks_the_seed_pages_structure(seed_texts: list[str]):
     assert [s.kind for s in first.sentences[:3]] == ["headline", "standfirst", "body"]
     assert [s.kind for s in second.sentences[:3]] == ["headline", "standfirst", "body"]
     assert ("heading", "'Iranian aggression'") in kinds(second)
+    assert kinds(second)[-1] == ("credit", SEED_CREDIT)
+    assert [kind for kind, _ in kinds(first)].count("credit") == 0
 
 
 def test_the_seed_teasers_go_by_shape_even_without_the_contributor_and_comment_lines(seed_texts: list[str]):

@@ -71,6 +71,7 @@ def test_a_utf16_html_file_is_extracted_and_its_html_kept(editor_client):
         ({"text": ""}, "Paste the article"),
         ({"text": "   \n  "}, "Paste the article"),
         ({"text": "Share this article\n\nSubscribe now"}, "No sentences were found"),
+        ({"text": "Reuters contributed to this report."}, "No sentences were found"),  # only a credit
         ({"text": TEXT, "outlet": ""}, "This field is required"),
         ({"text": TEXT, "story": "999"}, "That story does not exist"),
     ],

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
+from compare.nlp.cleaning.credits import CREDIT
 from compare.nlp.cleaning.rules import Removal
 from compare.nlp.text.normalize import Block, normalize_text, text_key
 
@@ -39,6 +40,19 @@ class Work:
     def whole_reason(self) -> str | None:
         """The reason when the block went entirely (its last removal), else None."""
         return self.removals[-1].reason if self.removals and not self.kept else None
+
+    @property
+    def is_credit(self) -> bool:
+        return self.kind == CREDIT and self.kept
+
+    @property
+    def signal(self) -> str | None:
+        """What the block tells the rules about the page around it: why it went, or "credit".
+
+        A credit line is kept, but it still closes the article and sets a
+        standfirst apart, as it did when it was removed as furniture.
+        """
+        return CREDIT if self.is_credit else self.whole_reason
 
     def drop(self) -> None:
         self.end = self.start

@@ -10,6 +10,7 @@ Topics" are that list's items.
 from __future__ import annotations
 
 from compare.nlp.cleaning.block_work import Editor, Work, remove
+from compare.nlp.cleaning.credits import CREDIT, is_credit_line
 from compare.nlp.cleaning.line_edges import doubled_unit_end, strip_credit
 from compare.nlp.cleaning.rules import classify_line, is_bare_name
 from compare.nlp.cleaning.structure import is_kicker
@@ -49,6 +50,9 @@ def _apply_line_rules(work: Work, text: str, editor: Editor, in_header: bool) ->
         work.drop()
         return
     work.protected = editor.protects(work.block.text)
+    if is_credit_line(work.block.text.strip()):
+        work.kind = CREDIT  # kept whole, as the article's credit: attribution is not furniture
+        return
     if work.protected:
         work.restored_as = classify_line(text[work.start : work.end].strip(), in_header=in_header)
         return
@@ -72,7 +76,7 @@ def apply_all_line_rules(works: list[Work], text: str, editor: Editor) -> None:
         if below_headline and not in_body:
             header.append(work)
         _apply_line_rules(work, text, editor, in_header=below_headline and not in_body)
-        if work.kept:
+        if work.kept and not work.is_credit:  # a credit is no headline and no body
             line = text[work.start : work.end]
             below_headline = below_headline or not is_kicker(line)
             in_body = in_body or is_body_like(line)
@@ -98,10 +102,12 @@ def remove_lists_after_headers(works: list[Work], text: str, editor: Editor) -> 
     """Short title-like lines under "More on this story" or "Related Topics" are that list's items.
 
     The list ends at the first kept line that reads as prose; removed lines in
-    between (dates, credits) do not end it.
+    between (dates, photo credits) and credit lines do not end it.
     """
     reason: str | None = None
     for work in works:
+        if work.is_credit:  # a credit between the items neither ends the list nor is an item
+            continue
         if not work.kept:
             header = work.whole_reason in _LIST_HEADERS and len(work.removals) == 1
             heading_text = work.removals[-1].text if work.removals else ""

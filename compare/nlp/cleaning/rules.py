@@ -4,8 +4,9 @@ Each rule reads general signals rather than any site's strings: the line's
 shape (short, no terminal punctuation, a ``Label:`` prefix, a ``Name/Agency``
 tail), the vocabulary of user-interface actions (share, e-mail, print,
 subscribe, sign up, log in, follow, comment, click, newsletter), and the
-conventions newsrooms share (``Reporting by ...; Editing by ...``, ``(AP
-Photo/...)``, ``2 min read``). Lines that read like reported speech (a
+conventions newsrooms share (``(AP Photo/...)``, ``2 min read``). Wire and
+contributor credits are not furniture: ``credits`` finds them, and the
+pipeline keeps them as the article's credit before these rules run. Lines that read like reported speech (a
 reporting verb, a quotation) are never furniture, so a real sentence that
 mentions e-mail or subscribers survives.
 
@@ -60,7 +61,8 @@ REASONS: dict[str, str] = {
     "more-stories": "Heading of a list of other stories",
     "teaser": "Teaser for another story",
     "comment-policy": "Comments prompt or policy",
-    "contributor-line": "Contributor or editing credit",
+    # "Source: ..." notes; articles cleaned before credits were kept (cleaning.credits) hold credits here.
+    "contributor-line": "Source or contributor note",
     "byline": "Byline",
     "timestamp": "Publication date or time",
     "tags": "Tags, categories or post details",
@@ -99,22 +101,9 @@ _READING_TIME = _rx(
     r"\b(?:\d+|one|two|three|four|five|ten)[\s-]*(?:min(?:ute)?s?\.?)[\s-]+(?:read|reading|listen)\b"
     r"|^(?:estimated\s+)?(?:reading|read|listening)\s+time\b|^listen to (?:this )?(?:article|story)\b"
 )
-_CONTRIBUTOR = _rx(
-    r"\bcontributed(?:\s+(?:reporting|research|writing))?\s+(?:to|for)\s+(?:this|the)\s+(?:report|story|article)"
-    r"|\bcontributed\s+(?:reporting|research)\b"
-    r"|^\(?(?:source\s*:|with (?:inputs|reporting|additional reporting) from\b"
-    r"|with (?:afp|ap|reuters|agencies|wires)\)?\.?$)"
-)
-# Wire style: "Reporting by Jane Doe; Editing by John Roe" (a name follows "by"; a
-# sentence such as "Written by hand, the letter ..." is not a credit).
-_CREDIT_BY = re.compile(
-    r"^(?:[Ww]ith\s+)?(?:[Aa]dditional\s+)?(?:[Rr]eporting|[Ww]riting|[Ee]diting|[Rr]esearch|[Cc]ompiled|[Ee]dited"
-    r"|[Ww]ritten)(?:\s+and\s+\w+)?\s+by\s+[A-Z]"
-)
-# AP style: "Associated Press writer Jane Doe in Beirut contributed."
-_CONTRIBUTOR_WRITER = _rx(
-    r"\b(?:writers?|correspondents?|reporters?|journalists?|staff)\b.*\bcontributed\.?$"
-)
+# A source note that names no agency ("Source: Ministry of Health"). Wire and contributor
+# credits ("Source: Reuters", "Reporting by ...") are kept as the article's credit (``credits``).
+_SOURCE_NOTE = _rx(r"^\(?source\s*:")
 _CREDIT_LINE = _rx(
     r"^(?:photo(?:graph)?s?|pictures?|images?|illustration|credit|courtesy|photo credit)\s*[:|]"
     r"|^(?:image|photo) (?:source|copyright|credit)\s*[,:|]"
@@ -289,8 +278,7 @@ def classify_line(text: str, *, in_header: bool = False) -> str | None:
     n = len(words(text))
     if n <= 12 and _READING_TIME.search(text):
         return "reading-time"
-    credit_by = _CREDIT_BY.search(text) and (not has_terminal_punctuation(text) or ";" in text or n <= 6)
-    if n <= 40 and (credit_by or _CONTRIBUTOR.search(text) or _CONTRIBUTOR_WRITER.search(text)):
+    if n <= 40 and _SOURCE_NOTE.search(text):
         return "contributor-line"
     if _SITE_NOTICE_LINE.match(text) or (
         not _REPORTED.search(text)

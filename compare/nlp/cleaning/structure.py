@@ -58,7 +58,7 @@ def _find_headline(works: list[Work], text: str, title: str | None, editor: Edit
     headline, and short lines above it are navigation. Otherwise the first
     title-shaped block is, after any capitalised one- or two-word labels.
     """
-    kept = [w for w in works if w.kept]
+    kept = [w for w in works if w.kept and not w.is_credit]
     lines = [text[w.start : w.end] for w in kept]
     if title:
         for position, line in enumerate(lines[:_TITLE_SEARCH_BLOCKS]):
@@ -90,11 +90,11 @@ def _is_standfirst(work: Work, works: list[Work], text: str) -> bool:
         return True
     after = works[work.block.index + 1 :]
     # Restored furniture ("2 min read" an editor kept) still sets the standfirst apart.
-    next_kept = next((w.block.index for w in after if w.kept and w.restored_as is None), len(works))
+    next_kept = next(
+        (w.block.index for w in after if w.kept and w.restored_as is None and not w.is_credit), len(works)
+    )
     return any(
-        (w.whole_reason or w.restored_as) not in _NOT_HEADER_FURNITURE
-        for w in after
-        if w.block.index < next_kept
+        (w.signal or w.restored_as) not in _NOT_HEADER_FURNITURE for w in after if w.block.index < next_kept
     )
 
 
@@ -108,12 +108,17 @@ def _as_one_sentence(work: Work) -> None:
 def assign_kinds(works: list[Work], text: str, title: str | None, editor: Editor) -> str:
     """Mark headline, standfirst, crossheads and body; return the headline text.
 
-    Photo captions stay body, whatever their shape.
+    Photo captions stay body, whatever their shape; credit lines stay credits
+    (one unit each, like a crosshead).
     """
     headline = _find_headline(works, text, title, editor)
     if headline is not None:
         headline.kind = "headline"
-        below = [w for w in works if w.kept and w.block.index > headline.block.index and not w.caption]
+        below = [
+            w
+            for w in works
+            if w.kept and w.block.index > headline.block.index and not w.caption and not w.is_credit
+        ]
         if below and _is_standfirst(below[0], works, text):
             below[0].kind = "standfirst"
     for work in (w for w in works if w.kept):

@@ -12,7 +12,10 @@ from collections.abc import Sequence
 from compare.nlp.text.shape import is_body_like, looks_like_heading, words
 
 # Furniture that only ever closes an article: what follows is the page, not the story.
-CLOSING_REASONS = frozenset({"contributor-line", "comment-policy", "more-stories", "tags", "site-notice"})
+# A credit line ("credit") is kept, but closes the article as it did when it was removed.
+CLOSING_REASONS = frozenset(
+    {"credit", "contributor-line", "comment-policy", "more-stories", "tags", "site-notice"}
+)
 # Furniture that may also sit inside an article (a newsletter box, share bar, related link).
 MARKER_REASONS = CLOSING_REASONS | {
     "share-button",
@@ -90,7 +93,7 @@ def _end_of_body(
 def find_teasers(texts: Sequence[str], reasons: Sequence[str | None], on_topic: Sequence[bool]) -> set[int]:
     """Blocks after the end of the article that advertise other stories.
 
-    Everything after a closing marker (contributor line, comment policy,
+    Everything after a closing marker (credit line, comment policy,
     "More on this story", tags, copyright) that ends the article is page, not
     story. Between the end of the body (``_end_of_body``) and that marker, a
     run of headline-shaped lines after furniture is a teaser list, and, once
@@ -98,7 +101,8 @@ def find_teasers(texts: Sequence[str], reasons: Sequence[str | None], on_topic: 
 
     Args:
         texts: the kept text of each block ("" for a block that went).
-        reasons: the reason a block went entirely, or None if it is kept.
+        reasons: the reason a block went entirely, "credit" for a credit line
+            (kept, with "" as its text), or None for a kept block.
         on_topic: whether each block is close to the article's own content
             (all True without an encoder).
     Returns:

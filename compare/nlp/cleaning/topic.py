@@ -34,25 +34,25 @@ def _similarity_to_others(vectors: np.ndarray, members: list[int]) -> np.ndarray
     return np.einsum("ij,ij->i", vectors, others) / norms
 
 
-def _blocks_to_judge(works: list[Work], text: str) -> tuple[list[int], list[int]]:
+def _blocks_to_judge(texts: list[str], reasons: list[str | None]) -> tuple[list[int], list[int]]:
     """The kept blocks worth embedding, and which of them are body paragraphs.
 
     Body-like paragraphs and the first kept block (the likely headline) make
     the reference; other blocks matter only after furniture that follows the
     body, where teasers live. With no such furniture nothing is embedded.
     """
-    kept = [i for i, w in enumerate(works) if w.kept]
-    body = [i for i in kept if is_body_like(text[works[i].start : works[i].end])]
+    kept = [i for i, t in enumerate(texts) if t]
+    body = [i for i in kept if is_body_like(texts[i])]
     if not body:
         return [], []
-    marker = next((i for i in range(body[0], len(works)) if works[i].whole_reason in MARKER_REASONS), None)
+    marker = next((i for i in range(body[0], len(texts)) if reasons[i] in MARKER_REASONS), None)
     if marker is None:
         return [], []
     judged = sorted({kept[0], *body} | {i for i in kept if i > marker})
     return judged, [judged.index(i) for i in body]
 
 
-def _on_topic(works: list[Work], text: str, encoder: Encoder | None) -> list[bool]:
+def _on_topic(texts: list[str], reasons: list[str | None], encoder: Encoder | None) -> list[bool]:
     """Whether each block is close to the article's own content, by embedding.
 
     The reference is the headline with the body paragraphs, computed twice so
@@ -61,13 +61,11 @@ def _on_topic(works: list[Work], text: str, encoder: Encoder | None) -> list[boo
     Without an encoder, or with too little body to judge, every block counts
     as on topic.
     """
-    on_topic = [True] * len(works)
-    judged, body = _blocks_to_judge(works, text) if encoder is not None else ([], [])
+    on_topic = [True] * len(texts)
+    judged, body = _blocks_to_judge(texts, reasons) if encoder is not None else ([], [])
     if encoder is None or len(body) < _MIN_CORE_FOR_TOPIC:
         return on_topic
-    vectors = np.asarray(
-        encoder.encode([text[works[i].start : works[i].end] for i in judged]), dtype=np.float32
-    )
+    vectors = np.asarray(encoder.encode([texts[i] for i in judged]), dtype=np.float32)
     members = sorted({0, *body})
     for _ in range(2):
         similarity = _similarity_to_others(vectors, members)
@@ -79,9 +77,14 @@ def _on_topic(works: list[Work], text: str, encoder: Encoder | None) -> list[boo
 
 
 def remove_teasers(works: list[Work], text: str, encoder: Encoder | None, editor: Editor) -> None:
-    texts = [text[w.start : w.end] if w.kept else "" for w in works]
-    reasons = [w.whole_reason for w in works]
-    for index in sorted(find_teasers(texts, reasons, _on_topic(works, text, encoder))):
+    """Remove the teasers for other stories at the end of the page.
+
+    A credit line is judged as the closing marker it is ("credit"), never as
+    text: it is neither body nor a teaser.
+    """
+    texts = [text[w.start : w.end] if w.kept and not w.is_credit else "" for w in works]
+    reasons = [w.signal for w in works]
+    for index in sorted(find_teasers(texts, reasons, _on_topic(texts, reasons, encoder))):
         work = works[index]
         if not work.protected and remove(work, text, "teaser", work.start, work.end, editor):
             work.drop()

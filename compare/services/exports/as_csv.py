@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 
-from compare.models import Article, Story
+from compare.models import Article, Sentence, Story
 from compare.services import screens
 from compare.services.exports.base import Button, Exporter
 
@@ -25,8 +25,26 @@ def safe_cell(value: object) -> object:
     return value
 
 
+def _credit_row(story: Story, outlets: list[str], done: list[Article]) -> list[object] | None:
+    """A last row, kind "credit", with each outlet's credit lines: attribution, not a fact."""
+    column_of = {a.pk: outlets.index(a.outlet.name) for a in done}
+    cells: list[list[str]] = [[] for _ in outlets]
+    credits = Sentence.objects.filter(article__in=done, kind=Sentence.Kind.CREDIT).order_by(
+        "article_id", "index"
+    )
+    for article_id, text in credits.values_list("article_id", "text"):
+        if text not in cells[column_of[article_id]]:
+            cells[column_of[article_id]].append(text)
+    if not any(cells):
+        return None
+    return ["", "credit", "", *[" ".join(texts) for texts in cells]]
+
+
 def export_csv(story: Story) -> str:
-    """The fact matrix: one row per fact, one column per outlet, each cell that outlet's sentence."""
+    """The fact matrix: one row per fact, one column per outlet, each cell that outlet's sentence.
+
+    Credit lines are not facts: they come last, in one row of kind "credit".
+    """
     done = list(
         story.articles.filter(status=Article.Status.DONE).select_related("outlet").order_by("published", "id")
     )
@@ -42,6 +60,9 @@ def export_csv(story: Story) -> str:
             *[c.text if c else "" for c in row.cells],
         ]
         writer.writerow([safe_cell(value) for value in cells])
+    credits = _credit_row(story, outlets, done)
+    if credits is not None:
+        writer.writerow([safe_cell(value) for value in credits])
     return out.getvalue()
 
 
