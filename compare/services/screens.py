@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
@@ -167,7 +168,7 @@ class MarkedSentence:
         extra = (" is-checked" if self.checked else "") + (" has-conflict" if self.conflicts else "")
         return f"sentence state-{self.state} kind-{self.sentence.kind}{extra}"
 
-    @property
+    @cached_property
     def note(self) -> str:
         """What its ✓ and ⚠ marks say, in words (its title, and read out with it)."""
         parts = ["Link checked by an editor."] if self.checked else []
