@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from compare.models import Article, Correction, Link, Outlet, Sentence, Story
 from compare.nlp.diff import conflicts, sentence_diff
-from compare.services import exports, screens
+from compare.services import exports, fact_matrix, screens
 from compare.services.undo import can_undo
 from compare.web.access import reader_required
 from compare.web.throttle import over_limit
@@ -134,7 +134,7 @@ def story_detail(request: HttpRequest, story_id: int) -> HttpResponse:
     else:  # a story with a single article still shows it
         columns = tuple(screens.all_outlet_columns(story, done[:1]))
     focus = _focus(request, columns)
-    outlets, rows = screens.fact_matrix(story, done, request.GET.get("sort", ""))
+    outlets, rows = fact_matrix.fact_matrix(story, done, request.GET.get("sort", ""))
     context = {
         "story": story,
         "articles": articles,
@@ -156,7 +156,7 @@ def story_detail(request: HttpRequest, story_id: int) -> HttpResponse:
         )
         return HttpResponse("".join(parts))
     context.update(
-        coverage=screens.coverage(outlets, rows),
+        coverage=fact_matrix.coverage(outlets, rows),
         other_stories=Story.objects.exclude(pk=story.pk).order_by("-updated_at").only("id", "title")[:100]
         if request.user.has_perm("compare.change_article") or request.user.has_perm("compare.change_story")
         else [],

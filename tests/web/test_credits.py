@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from compare.models import Article, Link, Sentence, Story
-from compare.services import screens
+from compare.services import fact_matrix, screens
 from compare.services.alignment import align_story
 from compare.services.corrections import reprocess_article
 from compare.services.exports.as_csv import export_csv
@@ -88,9 +88,10 @@ def test_a_credit_is_not_counted_as_reported_alone(story):
     shown = [m.sentence.text for paragraph in left.paragraphs for m in paragraph]
     assert CREDIT not in shown and TOP_CREDIT not in shown
     assert sum(left.counts.values()) == times.sentences.exclude(kind="credit").count()
-    outlets, rows = screens.fact_matrix(story, [times, malta_today])
-    assert all(CREDIT not in (cell.text for cell in row.cells if cell) for row in rows)
-    assert sum(line["alone"] + line["shared"] for line in screens.coverage(outlets, rows)) == sum(
+    outlets, rows = fact_matrix.fact_matrix(story, [times, malta_today])
+    in_cells = [s.sentence.text for row in rows for cell in row.cells if cell for s in cell.sentences]
+    assert CREDIT not in in_cells and in_cells
+    assert sum(line["alone"] + line["shared"] for line in fact_matrix.coverage(outlets, rows)) == sum(
         sum(c is not None for c in row.cells) for row in rows
     )
 
@@ -132,8 +133,8 @@ def test_exports_carry_credits_as_credits(story):
     members = {(m["article"], m["sentence"]) for fact in data["facts"] for m in fact["members"]}
     assert not members & {(article, s["index"]) for article, s in credits}
     rows = list(csv.reader(io.StringIO(export_csv(story))))
-    assert rows[-1][:3] == ["", "credit", ""]
-    assert sorted(rows[-1][3:]) == sorted([f"{TOP_CREDIT} {CREDIT}", CREDIT])
+    assert rows[-1][:4] == ["", "credit", "", ""]  # no fact, kind, outlet count or label
+    assert sorted(rows[-1][4:-1]) == sorted([f"{TOP_CREDIT} {CREDIT}", CREDIT]) and rows[-1][-1] == ""
     assert all(CREDIT not in cell for row in rows[1:-1] for cell in row)
     html = export_html(story, times.pk, malta_today.pk)
     assert f'<p class="par credit"><span class="kind">Credit</span> {CREDIT}</p>' in html

@@ -1,5 +1,10 @@
 """The CSV export: the fact matrix, one row per fact, one column per outlet.
 
+As on the story page, a cell holds everything the outlet said for the fact,
+the sentence nearest the row's label first (one per line), a row carries the fact's clearest
+sentence as its label, and a last column lists where an outlet's sentence
+disagrees with that label (numbers, dates, named sources).
+
 A spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a
 tab or carriage return before one) as a formula, and an outlet's sentence or
 name may well start so: every such cell is prefixed with a quote, as OWASP
@@ -12,7 +17,7 @@ import csv
 import io
 
 from compare.models import Article, Sentence, Story
-from compare.services import screens
+from compare.services import fact_matrix
 from compare.services.exports.base import Button, Exporter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -37,33 +42,47 @@ def _credit_row(story: Story, outlets: list[str], done: list[Article]) -> list[o
             cells[column_of[article_id]].append(text)
     if not any(cells):
         return None
-    return ["", "credit", "", *[" ".join(texts) for texts in cells]]
+    return ["", "credit", "", "", *[" ".join(texts) for texts in cells], ""]
 
 
 def export_csv(story: Story) -> str:
-    """The fact matrix: one row per fact, one column per outlet, each cell that outlet's sentence.
+    """The fact matrix: one row per fact, one column per outlet, each cell that outlet's sentences.
 
-    Credit lines are not facts: they come last, in one row of kind "credit".
+    Credit lines are not facts: they come last, in one row of kind "credit" (no label, no conflicts).
     """
     done = list(
         story.articles.filter(status=Article.Status.DONE).select_related("outlet").order_by("published", "id")
     )
-    outlets, rows = screens.fact_matrix(story, done)
+    outlets, rows = fact_matrix.fact_matrix(story, done)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([safe_cell(value) for value in ["fact", "kind", "outlet_count", *outlets]])
+    writer.writerow(
+        [safe_cell(value) for value in ["fact", "kind", "outlet_count", "label", *outlets, "conflicts"]]
+    )
     for row in rows:
         cells = [
             row.fact.number,
             row.fact.kind,
             row.fact.outlet_count,
-            *[c.text if c else "" for c in row.cells],
+            row.first_text,
+            *["\n".join(s.sentence.text for s in c.sentences) if c else "" for c in row.cells],
+            _conflicts(outlets, row),
         ]
         writer.writerow([safe_cell(value) for value in cells])
     credits = _credit_row(story, outlets, done)
     if credits is not None:
         writer.writerow([safe_cell(value) for value in credits])
     return out.getvalue()
+
+
+def _conflicts(outlets: list[str], row: fact_matrix.MatrixRow) -> str:
+    """``Outlet: Dates differ: "Tuesday" vs "Wednesday"``, one line per conflict with the row's label."""
+    return "\n".join(
+        f"{outlet}: {conflict.message}"
+        for outlet, cell in zip(outlets, row.cells)
+        if cell
+        for conflict in cell.conflicts
+    )
 
 
 def _render(story: Story, left_id: int | None, right_id: int | None) -> bytes:
