@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from compare.nlp.align.features import NUMBER_WORDS, STOPWORDS, stem
 
@@ -98,6 +99,110 @@ def _push(ops: list[tuple[str, str]], kind: str, text: str) -> None:
         ops.append((kind, text))
 
 
+# Past this share of changed words a word diff is mostly struck and underlined text:
+# the two sentences say it in their own words, and the page says so instead.
+WORDED_DIFFERENTLY = 0.6
+_WORD = re.compile(r"\w")
+# No space goes before closing punctuation or after opening punctuation at a join.
+_CLOSING = tuple(",.;:!?)]}”’%")
+_OPENING = tuple("([{“‘$£€")
+
+
+@dataclass(frozen=True)
+class SentenceDiff:
+    """How a second sentence words what a first one says, for reading rather than for machines.
+
+    ``ops`` are ("equal" | "delete" | "insert", text) in reading order, each change
+    shown as its deleted words then its inserted words, with a space at every join
+    where the words need one. ``changed`` is the share of words that differ (0 to 1).
+    """
+
+    ops: tuple[tuple[str, str], ...]
+    changed: float
+
+    @property
+    def identical(self) -> bool:
+        return all(op == "equal" for op, _ in self.ops)
+
+    @property
+    def worded_differently(self) -> bool:
+        return self.changed > WORDED_DIFFERENTLY
+
+
+def sentence_diff(a: str, b: str) -> SentenceDiff:
+    """The readable difference from ``a`` to ``b``.
+
+    Args:
+        a: the followed sentence.
+        b: the sentence it is compared with.
+    Returns:
+        A ``SentenceDiff``: short runs of common words between two changes
+        ("of the") are folded into one change, so struck and underlined runs
+        do not interleave word by word.
+    """
+    raw = word_diff(a, b)
+    words_a = sum(1 for key, _ in _tokens(a) if _WORD.match(key))
+    words_b = sum(1 for key, _ in _tokens(b) if _WORD.match(key))
+    same = sum(1 for op, text in raw if op == "equal" for key, _ in _tokens(text) if _WORD.match(key))
+    changed = 1 - 2 * same / (words_a + words_b) if words_a + words_b else 0.0
+    return SentenceDiff(tuple(_spaced(_grouped(raw))), round(changed, 3))
+
+
+def _grouped(ops: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """("equal", text, "") and ("change", deleted, inserted) segments, short common runs folded in."""
+    segments: list[tuple[str, str, str]] = []
+    for op, text in ops:
+        if op == "equal":
+            segments.append(("equal", text, ""))
+        elif segments and segments[-1][0] == "change":
+            _, deleted, inserted = segments[-1]
+            segments[-1] = (
+                ("change", deleted + text, inserted)
+                if op == "delete"
+                else ("change", deleted, inserted + text)
+            )
+        else:
+            segments.append(("change", text, "") if op == "delete" else ("change", "", text))
+    folded: list[tuple[str, str, str]] = []
+    for n, segment in enumerate(segments):
+        between_changes = 0 < n < len(segments) - 1 and segments[n + 1][0] == "change" and folded
+        if segment[0] == "equal" and between_changes and folded[-1][0] == "change" and _is_filler(segment[1]):
+            _, deleted, inserted = folded[-1]
+            folded[-1] = ("change", deleted + segment[1], inserted + segment[1])
+        elif segment[0] == "change" and folded and folded[-1][0] == "change":
+            _, deleted, inserted = folded[-1]
+            folded[-1] = ("change", deleted + segment[1], inserted + segment[2])
+        else:
+            folded.append(segment)
+    return folded
+
+
+def _is_filler(text: str) -> bool:
+    """A common run too short to read as a landmark: punctuation and at most one short word."""
+    words = [key for key, _ in _tokens(text) if _WORD.match(key)]
+    return len(words) == 0 or (len(words) == 1 and (words[0] in STOPWORDS or len(words[0]) <= 2))
+
+
+def _spaced(segments: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    """Operations with the whitespace at their edges replaced by one space where words meet."""
+    pieces: list[tuple[str, str]] = []
+    for kind, first, second in segments:
+        if kind == "equal":
+            pieces.append(("equal", first.strip()))
+        else:
+            pieces += [("delete", first.strip()), ("insert", second.strip())]
+    ops: list[tuple[str, str]] = []
+    previous = ""
+    for op, text in pieces:
+        if not text:
+            continue
+        if previous and not previous.endswith(_OPENING) and not text.startswith(_CLOSING):
+            _push(ops, "equal", " ")
+        _push(ops, op, text)
+        previous = text
+    return ops
+
+
 @dataclass(frozen=True)
 class Conflict:
     """A detail on which two sentences disagree: kind "number" | "date" | "source"."""
@@ -136,7 +241,13 @@ class _Quantity:
     units: frozenset[str]
 
 
-def _quantities(text: str) -> list[_Quantity]:
+# A story page compares each sentence with every counterpart, in both columns: each
+# sentence's numbers, dates and sources are read once (pure functions of the text).
+_PER_SENTENCE_CACHE = 4096
+
+
+@lru_cache(maxsize=_PER_SENTENCE_CACHE)
+def _quantities(text: str) -> tuple[_Quantity, ...]:
     found = []
     for match in _QUANTITY.finditer(text):
         value = match["value"].lower()
@@ -149,7 +260,7 @@ def _quantities(text: str) -> list[_Quantity]:
         units, shown = _units(match)
         if units:
             found.append(_Quantity(shown, low * scale, high * scale, units))
-    return found
+    return tuple(found)
 
 
 def _value_range(value: str) -> tuple[float, float]:
@@ -196,16 +307,17 @@ _MONTH_DAY = re.compile(rf"\b({_MONTHS})\.?\s+(\d{{1,2}})\b|\b(\d{{1,2}})\s+({_M
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 
 
-def _dates(text: str) -> dict[str, set[str]]:
+@lru_cache(maxsize=_PER_SENTENCE_CACHE)
+def _dates(text: str) -> dict[str, frozenset[str]]:
     month_days = set()
     for match in _MONTH_DAY.finditer(text):
         month = (match[1] or match[4]).lower()
         day = match[2] or match[3]
         month_days.add(f"{month.title()} {int(day)}")
     return {
-        "weekday": {w.title() for w in _WEEKDAY.findall(text)},
-        "day": month_days,
-        "year": set(_YEAR.findall(text)),
+        "weekday": frozenset(w.title() for w in _WEEKDAY.findall(text)),
+        "day": frozenset(month_days),
+        "year": frozenset(_YEAR.findall(text)),
     }
 
 
@@ -219,21 +331,46 @@ def _date_conflicts(a: str, b: str) -> list[Conflict]:
     return out
 
 
-_NAME = r"(?:[A-Z][\w'’.-]*)(?:\s+(?:[A-Z][\w'’.-]*|de|van|von|al|bin))*"
+# Lowercase name particles ("Bashar al-Assad", "Ursula von der Leyen", "Osama bin Laden"): part of a
+# name, never a name of their own, and a name that ends on one was cut short.
+PARTICLES = frozenset("al el bin ibn abu de del della di da dos du la le van von der den ter".split())
+# Titles say what a source is, not who: "President Assad" and "Assad" are one source.
+TITLES = frozenset(
+    "president prime minister commander general spokesman spokeswoman spokesperson chief minister's "
+    "secretary foreign defence defense interior king queen prince sheikh mr mrs ms dr".split()
+)
+_CAPITALISED = r"[A-Z][\w'’.-]*"
+_PARTICLE = rf"(?:{'|'.join(sorted(PARTICLES, key=len, reverse=True))})(?:[-‐'’]{_CAPITALISED}|\b)"
+_NAME = rf"(?:{_CAPITALISED})(?:(?:\s+|-)(?:{_CAPITALISED}|{_PARTICLE}))*"
 _SOURCE_PATTERNS = (
     re.compile(rf"\baccording to (?:the )?({_NAME})"),
     re.compile(rf"({_NAME}),?\s+(?:said|says|told|reported|announced)\b"),
     re.compile(rf"\b(?:said|says|told)\s+({_NAME})"),
 )
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
-def _sources(text: str) -> dict[str, set[str]]:
-    """Named sources -> their lowercased name words (so "Sinha" matches "Commander Nirad Sinha")."""
-    found: dict[str, set[str]] = {}
+@lru_cache(maxsize=_PER_SENTENCE_CACHE)
+def _name_words(text: str) -> frozenset[str]:
+    """The lowercased words of a text, hyphenated names split: "al-Assad" gives "al" and "assad"."""
+    return frozenset(w.lower() for w in _NAME_WORD.findall(text))
+
+
+@lru_cache(maxsize=_PER_SENTENCE_CACHE)
+def _sources(text: str) -> dict[str, frozenset[str]]:
+    """Named sources -> the words that identify them (so "Sinha" matches "Commander Nirad Sinha").
+
+    A name cut short (ending on a particle or a hyphen, "Bashar al") is left out:
+    what it would have been cannot be compared.
+    """
+    found: dict[str, frozenset[str]] = {}
     for pattern in _SOURCE_PATTERNS:
         for match in pattern.finditer(text):
             name = match[1].strip().rstrip(".")
-            words = {w.lower().strip(".") for w in name.split()} - STOPWORDS
+            last = name.split()[-1].lower() if name.split() else ""
+            if name.endswith(("-", "‐")) or last in PARTICLES:
+                continue
+            words = _name_words(name) - STOPWORDS - PARTICLES - TITLES
             if words:
                 found[name] = words
     return found
@@ -245,7 +382,9 @@ def _source_conflicts(a: str, b: str) -> list[Conflict]:
         return []
     words_a = set().union(*sources_a.values())
     words_b = set().union(*sources_b.values())
-    if words_a & words_b:
+    # A source the other sentence names anywhere (a part of a longer name, or not as the
+    # one speaking) may be the same source: only sources the other never mentions differ.
+    if words_a & _name_words(b) or words_b & _name_words(a):
         return []
     text_a, text_b = ", ".join(sources_a), ", ".join(sources_b)
     return [Conflict("source", text_a, text_b, f'Sources differ: "{text_a}" vs "{text_b}"')]

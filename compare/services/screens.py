@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from compare.models import Article, Fact, Link, Sentence, Story
+from compare.nlp.diff import Conflict, conflicts
 
 STORIES_PER_PAGE = 20
 
@@ -151,10 +153,27 @@ class MarkedSentence:
     state: str  # "same" | "partial" | "alone"
     counterparts: list[Sentence] = field(default_factory=list)
     elsewhere: int = 0  # other outlets (beyond the pair) reporting the same fact
+    # An editor made or confirmed a link of it: shown apart from the machine's links.
+    checked: bool = False
+    # Numbers, dates or sources on which it disagrees with a counterpart: marked in the column.
+    conflicts: list[Conflict] = field(default_factory=list)
 
     @property
     def dom_id(self) -> str:
         return f"s-{self.sentence.article_id}-{self.sentence.index}"
+
+    @property
+    def css_class(self) -> str:
+        """All of its classes at once: the page renders hundreds of sentences."""
+        extra = (" is-checked" if self.checked else "") + (" has-conflict" if self.conflicts else "")
+        return f"sentence state-{self.state} kind-{self.sentence.kind}{extra}"
+
+    @cached_property
+    def note(self) -> str:
+        """What its ✓ and ⚠ marks say, in words (its title, and read out with it)."""
+        parts = ["Link checked by an editor."] if self.checked else []
+        parts += [f"Check: {conflict.message}." for conflict in self.conflicts]
+        return " ".join(parts)
 
     @property
     def counterpart_ids(self) -> str:
@@ -174,10 +193,15 @@ class Column:
 def default_pair(
     articles: list[Article], fact_counts: dict[int, int]
 ) -> tuple[Article | None, Article | None]:
-    """The two articles with the most shared facts (ties: the earliest)."""
+    """The two articles with the most shared facts (ties: the earliest), of two outlets when there are two.
+
+    An outlet's update of its own report shares almost everything with it: comparing
+    an outlet with itself is kept for stories that have a single outlet.
+    """
     ranked = sorted(articles, key=lambda a: (-fact_counts.get(a.pk, 0), a.pk))
     first = ranked[0] if ranked else None
-    second = ranked[1] if len(ranked) > 1 else None
+    others = [a for a in ranked[1:] if first and a.outlet_id != first.outlet_id] or ranked[1:]
+    second = others[0] if others else None
     if first and second and first.pk > second.pk:
         first, second = second, first
     return first, second
@@ -193,20 +217,37 @@ def shared_fact_counts(story: Story) -> dict[int, int]:
     return {row["article_id"]: row["n"] for row in rows}
 
 
+@dataclass(frozen=True)
+class _PairLink:
+    other: Sentence
+    kind: str  # "same" | "partial"
+    checked: bool  # made or confirmed by an editor
+
+
 def _column(
     article: Article,
     sentences: list[Sentence],
-    links: dict[int, list[tuple[Sentence, str]]],
+    links: dict[int, list[_PairLink]],
     fact_outlets: dict[int, int],
 ) -> Column:
     marked = []
     for sentence in sentences:
         linked = links.get(sentence.pk, [])
-        kinds = {kind for _, kind in linked}
+        kinds = {link.kind for link in linked}
         state = "same" if "same" in kinds else "partial" if "partial" in kinds else "alone"
         outlets = fact_outlets.get(sentence.fact_id, 1) if sentence.fact_id else 1
         elsewhere = max(0, outlets - (1 if state == "alone" else 2))
-        marked.append(MarkedSentence(sentence, state, [s for s, _ in linked], elsewhere))
+        disagreements = [c for link in linked for c in conflicts(sentence.text, link.other.text)]
+        marked.append(
+            MarkedSentence(
+                sentence,
+                state,
+                [link.other for link in linked],
+                elsewhere,
+                checked=any(link.checked for link in linked),
+                conflicts=disagreements,
+            )
+        )
     return _assemble(article, marked)
 
 
@@ -230,17 +271,20 @@ def compare_pair(story: Story, left: Article, right: Article) -> tuple[Column, C
         Sentence.objects.filter(article__in=[left, right]).defer("embedding").order_by("article_id", "index")
     )
     by_pk = {s.pk: s for s in sentences}
-    links: dict[int, list[tuple[Sentence, str]]] = defaultdict(list)
+    links: dict[int, list[_PairLink]] = defaultdict(list)
     pair_links = Link.objects.filter(story=story, a_id__in=by_pk, b_id__in=by_pk).exclude(
         verdict=Link.Verdict.REJECTED
     )
-    for a_id, b_id, kind in pair_links.values_list("a_id", "b_id", "kind"):
+    for a_id, b_id, kind, origin, verdict in pair_links.values_list(
+        "a_id", "b_id", "kind", "origin", "verdict"
+    ):
         a, b = by_pk[a_id], by_pk[b_id]
         # A link made before its sentence became a credit line does not make the credit a fact.
         if a.article_id == b.article_id or Sentence.Kind.CREDIT in (a.kind, b.kind):
             continue
-        links[a_id].append((b, kind))
-        links[b_id].append((a, kind))
+        checked = origin == Link.Origin.EDITOR or verdict == Link.Verdict.CONFIRMED
+        links[a_id].append(_PairLink(b, kind, checked))
+        links[b_id].append(_PairLink(a, kind, checked))
     fact_outlets = dict(Fact.objects.filter(story=story).values_list("id", "outlet_count"))
     return (
         _column(left, [s for s in sentences if s.article_id == left.pk], links, fact_outlets),

@@ -71,7 +71,15 @@ def _undo_verdict(correction: Correction, user) -> Correction:
     link.reviewed_at = parse_datetime(detail["prev_reviewed_at"]) if detail.get("prev_reviewed_at") else None
     link.save(update_fields=["verdict", "reviewed_by", "reviewed_at"])
     regroup_facts(link.story)
-    return record(link.story, user, f"undo-{correction.action}", undoes=correction.pk, link=link.pk)
+    return record(
+        link.story,
+        user,
+        f"undo-{correction.action}",
+        undoes=correction.pk,
+        link=link.pk,
+        a=link.a_id,
+        b=link.b_id,
+    )
 
 
 def _undo_move(correction: Correction, user) -> Correction:

@@ -8,12 +8,14 @@ from django.conf import settings
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_GET
 
 from compare.models import Article, Correction, Link, Outlet, Sentence, Story
-from compare.nlp.diff import conflicts, word_diff
+from compare.nlp.diff import conflicts, sentence_diff
 from compare.services import exports, fact_matrix, revisions, screens
 from compare.services.undo import can_undo
 from compare.web.access import reader_required
@@ -93,6 +95,27 @@ def _pick(articles: list[Article], wanted: int | None) -> Article | None:
     return next((a for a in articles if a.pk == wanted), None)
 
 
+def return_url(story: Story, left: Article | None, right: Article | None, focus: Sentence | None) -> str:
+    """The story page showing this pair and this followed sentence: where a correction returns to.
+
+    Forms inside the htmx fragment must not use the request's own path, which is the
+    fragment's URL, not the page the editor is looking at.
+    """
+    params = {"left": left.pk if left else None, "right": right.pk if right else None}
+    if focus is not None:
+        params["focus"] = focus.pk
+    query = "&".join(f"{key}={value}" for key, value in params.items() if value)
+    url = reverse("compare:story-detail", args=[story.pk]) + (f"?{query}" if query else "")
+    if focus is not None:
+        url += f"#s-{focus.article_id}-{focus.index}"
+    return url
+
+
+# The parts of the story page that follow the pair: when htmx swaps the comparison panel,
+# the export buttons and the fact matrix come along out of band.
+PAIR_PARTIALS = ("comparison-panel", "export-buttons", "fact-matrix-slot")
+
+
 @require_GET
 @reader_required
 def story_detail(request: HttpRequest, story_id: int) -> HttpResponse:
@@ -111,6 +134,7 @@ def story_detail(request: HttpRequest, story_id: int) -> HttpResponse:
     else:  # a story with a single article still shows it
         columns = tuple(screens.all_outlet_columns(story, done[:1]))
     focus = _focus(request, columns)
+    outlets, rows = fact_matrix.fact_matrix(story, done, request.GET.get("sort", ""))
     context = {
         "story": story,
         "articles": articles,
@@ -119,16 +143,20 @@ def story_detail(request: HttpRequest, story_id: int) -> HttpResponse:
         "right": right,
         "columns": columns,
         "focus": focus,
+        "return_url": return_url(story, left, right, focus["sentence"] if focus else None),
+        "outlets": outlets,
+        "matrix": rows,
+        "sort": request.GET.get("sort", ""),
+        "export_buttons": exports.buttons(),
     }
-    if request.htmx:
-        return render(request, "compare/story_detail.html#comparison-panel", context)
-    outlets, rows = fact_matrix.fact_matrix(story, done, request.GET.get("sort", ""))
+    if request.htmx and not request.htmx.history_restore_request:
+        context["oob"] = True
+        parts = (
+            render_to_string(f"compare/story_detail.html#{name}", context, request) for name in PAIR_PARTIALS
+        )
+        return HttpResponse("".join(parts))
     context.update(
-        outlets=outlets,
-        matrix=rows,
         coverage=fact_matrix.coverage(outlets, rows),
-        sort=request.GET.get("sort", ""),
-        export_buttons=exports.buttons(),
         article_updates=revisions.story_updates(story),
         other_stories=Story.objects.exclude(pk=story.pk).order_by("-updated_at").only("id", "title")[:100]
         if request.user.has_perm("compare.change_article") or request.user.has_perm("compare.change_story")
@@ -145,7 +173,8 @@ def _focus(request: HttpRequest, columns) -> dict | None:
             for marked in paragraph:
                 if marked.sentence.pk == wanted:
                     other_sentences = [m.sentence for p in other.paragraphs for m in p]
-                    return _fact_detail(marked.sentence, marked.counterparts, other_sentences)
+                    detail = _fact_detail(marked.sentence, marked.counterparts, other_sentences)
+                    return detail | {"outlet": column.article.outlet, "other_outlet": other.article.outlet}
     return None
 
 
@@ -162,7 +191,7 @@ def _fact_detail(sentence: Sentence, counterparts: list[Sentence], other_sentenc
             {
                 "sentence": other,
                 "link": links.get(frozenset((sentence.pk, other.pk))),
-                "diff": word_diff(sentence.text, other.text),
+                "diff": sentence_diff(sentence.text, other.text),
                 "conflicts": conflicts(sentence.text, other.text),
             }
             for other in counterparts
@@ -177,19 +206,30 @@ def sentence_detail(request: HttpRequest, story_id: int, sentence_id: int) -> Ht
     sentence = get_object_or_404(
         Sentence.objects.select_related("article__outlet"), pk=sentence_id, article__story_id=story_id
     )
-    other = get_object_or_404(Article, pk=int_param(request.GET.get("other")) or 0, story_id=story_id)
+    other = get_object_or_404(
+        Article.objects.select_related("outlet"),
+        pk=int_param(request.GET.get("other")) or 0,
+        story_id=story_id,
+    )
     if other.pk == sentence.article_id:
         raise Http404("Choose the other column's article")
-    column, other_column = screens.compare_pair(sentence.article.story, sentence.article, other)
+    story = sentence.article.story
+    column, other_column = screens.compare_pair(story, sentence.article, other)
     marked = next((m for p in column.paragraphs for m in p if m.sentence.pk == sentence.pk), None)
     if marked is None:
         raise Http404("A credit line is not a fact: it has no counterparts")
     other_sentences = [m.sentence for p in other_column.paragraphs for m in p]
+    # The page's own order of the pair: the followed sentence may be in the right-hand column.
+    left, right = (
+        (other, sentence.article) if request.GET.get("side") == "right" else (sentence.article, other)
+    )
     context = {
-        "focus": _fact_detail(sentence, marked.counterparts, other_sentences),
-        "story": sentence.article.story,
-        "left": sentence.article,
-        "right": other,
+        "focus": _fact_detail(sentence, marked.counterparts, other_sentences)
+        | {"outlet": sentence.article.outlet, "other_outlet": other.outlet},
+        "story": story,
+        "left": left,
+        "right": right,
+        "return_url": return_url(story, left, right, sentence),
     }
     return render(request, "compare/story_detail.html#fact-detail", context)
 
@@ -250,8 +290,27 @@ def story_history(request: HttpRequest, story_id: int) -> HttpResponse:
         .select_related("user")
         .order_by("-created_at", "-id")[:500]
     )
+    corrections = list(corrections)
+    texts = _linked_texts(corrections)
     entries = [
-        {"correction": c, "label": ACTIONS.get(c.action, c.action), "undoable": can_undo(c)}
+        {
+            "correction": c,
+            "label": ACTIONS.get(c.action, c.action),
+            "undoable": can_undo(c),
+            "sentences": [texts[pk] for pk in (c.detail.get("a"), c.detail.get("b")) if pk in texts],
+        }
         for c in corrections
     ]
     return render(request, "compare/story_history.html", {"story": story, "entries": entries})
+
+
+def _linked_texts(corrections: list[Correction]) -> dict[int, str]:
+    """The sentences a link correction joined, so the history says which link it was (one query)."""
+    ids = {
+        pk
+        for c in corrections
+        if c.action.startswith(("link-", "undo-link-"))
+        for pk in (c.detail.get("a"), c.detail.get("b"))
+        if isinstance(pk, int)
+    }
+    return dict(Sentence.objects.filter(pk__in=ids).values_list("id", "text")) if ids else {}

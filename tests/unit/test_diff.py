@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from compare.nlp.diff import conflicts, word_diff
+from compare.nlp.diff import conflicts, sentence_diff, word_diff
 
 
 def test_word_diff_marks_the_replaced_and_added_words():
@@ -139,3 +139,81 @@ def test_the_bounded_diff_rebuilds_both_sentences(words_a, words_b):
     finally:
         diff.MAX_DIFF_TOKENS = saved
     assert "".join(text for op, text in ops if op != "insert") == a
+
+
+def test_a_name_cut_at_the_hyphen_is_no_conflict():
+    # The case: the segmenter cut "al-Assad" and the source read "Bashar al".
+    assert conflicts("The talks went well, said Syria President Bashar al", "Putin, Assad said.") == []
+
+
+def test_a_hyphenated_name_and_its_last_part_are_one_source():
+    a = "The talks went well, said Syria President Bashar al-Assad."
+    assert conflicts(a, "The talks went well, Assad said.") == []
+
+
+def test_name_particles_are_part_of_the_name_not_a_name():
+    assert (
+        conflicts("The plan is ready, said Ursula von der Leyen.", "The plan is ready, von der Leyen said.")
+        == []
+    )
+    assert conflicts("The tape is real, said Osama bin Laden.", "The tape is real, Laden said.") == []
+
+
+def test_a_source_the_other_sentence_mentions_is_no_conflict():
+    a = "Troops will leave, Putin said."
+    b = "Troops will leave after Putin met Assad, Lavrov told reporters."
+    assert conflicts(a, b) == []
+
+
+def test_a_title_alone_does_not_make_two_sources_one():
+    found = conflicts("Troops will leave, said President Putin.", "Troops will leave, said President Macron.")
+    assert [c.kind for c in found] == ["source"]
+
+
+def _shown(ops) -> str:
+    return "".join(f"[-{t}-]" if op == "delete" else f"{{+{t}+}}" if op == "insert" else t for op, t in ops)
+
+
+def test_a_readable_diff_keeps_the_space_where_an_insertion_joins():
+    diff = sentence_diff("Putin met Assad in Sochi.", "Putin met Assad in Sochi on Thursday.")
+    assert _shown(diff.ops) == "Putin met Assad in Sochi {+on Thursday+}."
+    assert "Sochion" not in "".join(text for op, text in diff.ops if op != "delete")
+
+
+def test_a_readable_diff_spaces_a_replacement_after_punctuation():
+    diff = sentence_diff("They met in Sochi, Russia.", "They met in Sochi, on Thursday.")
+    assert _shown(diff.ops) == "They met in Sochi, [-Russia-] {+on Thursday+}."
+
+
+def test_a_readable_diff_folds_a_lone_common_word_into_one_change():
+    diff = sentence_diff("Gunmen shot two guards and a driver.", "Gunmen killed one guard and three drivers.")
+    assert (
+        _shown(diff.ops) == "Gunmen [-shot two guards and a driver-] {+killed one guard and three drivers+}."
+    )
+
+
+def test_a_readable_diff_keeps_longer_common_runs_as_landmarks():
+    diff = sentence_diff("The president of the country spoke.", "The leader of the nation spoke.")
+    assert _shown(diff.ops) == "The [-president-] {+leader+} of the [-country-] {+nation+} spoke."
+
+
+def test_a_diff_that_would_be_mostly_changes_says_worded_differently():
+    diff = sentence_diff(
+        "Russian President Vladimir Putin hosted Syrian leader Bashar al-Assad in Sochi on Thursday.",
+        "Assad flew to Russia to meet Putin, the Kremlin said.",
+    )
+    assert diff.changed > 0.6 and diff.worded_differently
+
+
+def test_identical_sentences_have_nothing_changed():
+    diff = sentence_diff("Same words here.", "Same words here.")
+    assert diff.identical and diff.changed == 0
+
+
+@given(_words, _words)
+def test_a_readable_diff_keeps_every_word_of_both_sentences_in_order(words_a, words_b):
+    a, b = " ".join(words_a), " ".join(words_b)
+    ops = sentence_diff(a, b).ops
+    assert "".join(t for op, t in ops if op != "insert").replace(" ", "") == a.replace(" ", "")
+    kept_b = "".join(t for op, t in ops if op != "delete").replace(" ", "")
+    assert kept_b.lower() == b.replace(" ", "").lower()

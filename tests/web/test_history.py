@@ -132,3 +132,20 @@ def test_undoing_a_merge_keeps_the_editors_links_between_the_restored_articles(e
     assert restored.pk != other.pk
     kept = Link.objects.get(story=restored, a__text=ends[0], b__text=ends[1])
     assert kept.verdict == "rejected"  # not re-aligned into a fresh machine link
+
+
+def test_the_history_says_which_sentences_a_link_verdict_joined(editor_client, story):
+    link = Link.objects.filter(story=story).select_related("a", "b").first()
+    editor_client.post(reverse("compare:link-verdict", args=[link.pk]), {"verdict": "rejected"})
+    undo_last(editor_client, "link-rejected")
+    html = history(editor_client, story)
+    assert link.a.text != link.b.text and len(link.a.text) < 90 and len(link.b.text) < 90
+    assert html.count(f"“{link.a.text}”") == 2  # the rejection and its undo
+    assert html.count(f"“{link.b.text}”") == 2
+
+
+def test_the_history_page_runs_a_fixed_number_of_queries(editor_client, story, django_assert_max_num_queries):
+    for link in Link.objects.filter(story=story):
+        editor_client.post(reverse("compare:link-verdict", args=[link.pk]), {"verdict": "confirmed"})
+    with django_assert_max_num_queries(10):
+        history(editor_client, story)

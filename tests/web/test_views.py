@@ -97,14 +97,18 @@ def test_the_story_list_paginates(client):
     assert "Story number 0" in second
 
 
-def test_the_story_page_answers_htmx_with_the_comparison_panel_only(client, story):
+def test_the_story_page_answers_htmx_with_the_panel_and_what_follows_the_pair(client, story):
     left, right = Article.objects.order_by("id")
     url = reverse("compare:story-detail", args=[story.pk])
     response = client.get(url, {"left": right.pk, "right": left.pk}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert html.lstrip().startswith('<section id="comparison-panel"')
-    assert "<html" not in html and "fact-matrix" not in html
+    assert "<html" not in html and "editor-tools" not in html
     assert html.index(f"article-{right.pk}-title") < html.index(f"article-{left.pk}-title")
+    # The export buttons and the matrix slot come along out of band, for the new pair.
+    assert '<nav class="exports" id="export-buttons" aria-label="Export" hx-swap-oob="true">' in html
+    assert f"export.html?left={right.pk}&amp;right={left.pk}" in html
+    assert '<div id="fact-matrix-slot" hx-swap-oob="true">' in html
 
 
 def test_following_a_sentence_returns_its_counterparts_with_a_word_diff(client, story):
@@ -142,3 +146,41 @@ def test_reading_can_require_sign_in(client, story, settings):
     settings.READING_REQUIRES_LOGIN = True
     response = client.get(reverse("compare:story-detail", args=[story.pk]))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_fragments_forms_return_to_the_story_page_with_the_pair_and_the_sentence(editor_client, story):
+    left, right = Article.objects.order_by("id")
+    sentence = right.sentences.get(text__startswith="Ferries")
+    url = reverse("compare:sentence-detail", args=[story.pk, sentence.pk])
+    response = editor_client.get(url, {"other": left.pk, "side": "right"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    page = reverse("compare:story-detail", args=[story.pk])
+    query = f"left={left.pk}&amp;right={right.pk}&amp;focus={sentence.pk}"
+    expected = f"{page}?{query}#s-{right.pk}-{sentence.index}"
+    assert f'name="next" value="{expected}"' in html
+    assert "/sentences/" not in html.split('name="next"')[1].split(">")[0]
+
+
+def test_a_correction_never_returns_off_the_story_page(editor_client, story):
+    left, right = Article.objects.order_by("id")
+    link = story.links.first()
+    url = reverse("compare:link-verdict", args=[link.pk])
+    for target in ("https://evil.example/", "//evil.example/", f"/stories/{story.pk + 1}/"):
+        response = editor_client.post(url, {"verdict": "confirmed", "next": target})
+        assert response.status_code == 302
+        assert response["Location"] == reverse("compare:story-detail", args=[story.pk])
+
+
+def test_the_default_pair_is_two_outlets_even_when_an_update_shares_more():
+    from compare.services.screens import default_pair
+
+    report, update, other = Article(pk=1, outlet_id=1), Article(pk=2, outlet_id=1), Article(pk=3, outlet_id=2)
+    assert default_pair([report, update, other], {1: 9, 2: 9, 3: 4}) == (report, other)
+    # A story of one outlet still compares its two articles.
+    assert default_pair([report, update], {1: 9, 2: 9}) == (report, update)
+
+
+def test_switching_the_pair_keeps_the_matrix_order(client, story):
+    html = client.get(reverse("compare:story-detail", args=[story.pk]), {"sort": "outlets"}).content.decode()
+    picker = html[html.index('<form class="pair-picker"') :]
+    assert '<input type="hidden" name="sort" value="outlets">' in picker[: picker.index("</form>")]
