@@ -56,3 +56,14 @@ def test_text_stays_readable_on_both_backgrounds():
     ink = _colour(":root", "--ink")
     for selector in (".state-same", ".state-partial"):
         assert contrast(ink, _colour(selector, "background")) >= 4.5
+
+
+def test_every_block_of_the_stylesheet_is_closed():
+    """A brace lost in a merge makes the browser drop every rule after it (it once unstyled the
+    revision box and the feeds screen), so each block opened must close, never below zero."""
+    css = re.sub(r"/\*.*?\*/", "", APP_CSS.read_text(encoding="utf-8"), flags=re.DOTALL)
+    depth = 0
+    for line_number, line in enumerate(css.splitlines(), 1):
+        depth += line.count("{") - line.count("}")
+        assert depth >= 0, f"a '}}' closes nothing at line {line_number}"
+    assert depth == 0, f"{depth} block(s) left open"
