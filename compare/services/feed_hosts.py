@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from compare.models import FeedHost
 from compare.services.fetching import FetchError, fetch_page
+from compare.services.sources import ArticleInput, from_url
 
 ROBOTS_KEPT_FOR = timedelta(hours=24)
 ROBOTS_MAX_BYTES = 512 * 1024
@@ -60,6 +61,21 @@ def robots_allows(url: str) -> bool:
     rules = urllib.robotparser.RobotFileParser()
     rules.parse(row.robots_txt.splitlines())
     return rules.can_fetch(settings.FEED_USER_AGENT, url)
+
+
+def fetch_item_page(url: str, **fields) -> ArticleInput | None:
+    """A feed item's page as an article, fetched with manners; None when robots.txt forbids it.
+
+    The one way a new item (feeds.take_item) and a re-check for revisions (revisions.check_item)
+    fetch a page: robots.txt asked, the host's turn waited for, FEED_USER_AGENT sent.
+
+    Raises:
+        SourceError, FetchError: the page could not be fetched or read (the message says why).
+    """
+    if not robots_allows(url):
+        return None
+    wait_for_turn(url)
+    return from_url(url, headers=request_headers(), **fields)
 
 
 def _fetch_robots(url: str) -> str:

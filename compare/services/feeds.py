@@ -27,12 +27,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from compare.models import Article, Feed, FeedItem, Outlet
-from compare.services.feed_hosts import request_headers, robots_allows, wait_for_turn
+from compare.services.feed_hosts import fetch_item_page, request_headers, robots_allows, wait_for_turn
 from compare.services.feed_reader import FeedEntry, FeedError, read_feed
 from compare.services.fetching import FetchError, check_url, fetch_page
 from compare.services.ingest import IngestError
 from compare.services.revisions import first_check_at
-from compare.services.sources import SourceError, clean_url, from_url
+from compare.services.sources import SourceError, clean_url
 from compare.services.tasks import submit_article
 
 logger = logging.getLogger(__name__)
@@ -179,16 +179,11 @@ def take_item(feed: Feed, entry: FeedEntry) -> str:
         _remember(feed, entry, url, stored)
         return "known"
     try:
-        if not robots_allows(url):
-            return f"The item “{title}” was skipped: the site's robots.txt does not allow fetching it."
-        wait_for_turn(url)
-        data = from_url(
-            url,
-            headers=request_headers(),
-            outlet=feed.outlet.name,
-            title=entry.title[:500],
-            published=entry.published,
+        data = fetch_item_page(
+            url, outlet=feed.outlet.name, title=entry.title[:500], published=entry.published
         )
+        if data is None:
+            return f"The item “{title}” was skipped: the site's robots.txt does not allow fetching it."
         result = submit_article(data)
     except (SourceError, FetchError, IngestError) as exc:
         return f"The item “{title}” could not be stored: {exc}"

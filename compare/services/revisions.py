@@ -22,10 +22,10 @@ from django.utils import timezone
 from compare.models import Article, ArticleRevision, FeedItem, Sentence, Story
 from compare.nlp.diff import sentence_changes
 from compare.services.corrections import reprocess_article
-from compare.services.feed_hosts import request_headers, robots_allows, wait_for_turn
+from compare.services.feed_hosts import fetch_item_page
 from compare.services.fetching import FetchError
 from compare.services.ingest import content_hash
-from compare.services.sources import SourceError, from_url
+from compare.services.sources import SourceError
 
 logger = logging.getLogger(__name__)
 
@@ -59,13 +59,12 @@ def check_due_items(now: datetime | None = None, limit: int = 200) -> list[Artic
 def check_item(item: FeedItem) -> ArticleRevision | None:
     """Fetch the item's page again; a revision when its text changed, else None."""
     try:
-        if not robots_allows(item.url):
-            return None
-        wait_for_turn(item.url)
-        page = from_url(item.url, headers=request_headers(), outlet=item.article.outlet.name)
+        page = fetch_item_page(item.url, outlet=item.article.outlet.name)
     except (SourceError, FetchError) as exc:
         logger.info("re-checking %s failed: %s", item.url, exc)
         return None  # the next check tries again; what is stored stays as it was
+    if page is None:  # robots.txt forbids it now
+        return None
     return record_revision(item.article, page.text, page.html)
 
 
